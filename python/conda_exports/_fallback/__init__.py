@@ -1,0 +1,1 @@
+"""Pure-Python kernels: the same names and contracts as the compiled ``_core``."""

@@ -1,0 +1,57 @@
+"""The ``conda-exports`` command line: ``hash``, ``verify``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from . import __version__, _backend
+from .exceptions import CondaError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="conda-exports", description="conda.exports, standalone and fast.")
+    parser.add_argument("--version", action="version", version=f"conda-exports {__version__} ({_backend.BACKEND} backend)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    hash_cmd = commands.add_parser("hash", help="print '<digest>  <path>' lines, like sha256sum")
+    hash_cmd.add_argument("files", nargs="+", metavar="FILE")
+    hash_cmd.add_argument("--algorithm", "-a", default="sha256", help="md5, sha256 (default) or blake3")
+
+    verify_cmd = commands.add_parser(
+        "verify",
+        help="check a file against a checksum or size (exit 1 on mismatch); "
+        "a cached package archive with no option is checked against its package record",
+    )
+    verify_cmd.add_argument("file", metavar="FILE")
+    verify_cmd.add_argument("--sha256")
+    verify_cmd.add_argument("--md5")
+    verify_cmd.add_argument("--size", type=int)
+    return parser
+
+
+def _hash(args: argparse.Namespace) -> int:
+    from .hashing import hash_files
+
+    for path, digest in zip(args.files, hash_files(args.files, args.algorithm)):
+        print(f"{digest}  {path}")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from .hashing import verify
+
+    ok = verify(args.file, sha256=args.sha256, md5=args.md5, size=args.size)
+    print(f"{args.file}: {'OK' if ok else 'MISMATCH'}")
+    return 0 if ok else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler = {"hash": _hash, "verify": _verify}[args.command]
+    try:
+        return handler(args)
+    except (CondaError, OSError, ValueError) as exc:
+        print(f"conda-exports {args.command}: error: {exc}", file=sys.stderr)
+        return 2

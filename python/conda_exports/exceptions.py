@@ -1,0 +1,140 @@
+"""Exceptions, in conda's class hierarchy.
+
+Classes that conda derives from builtin exceptions keep those bases here, so
+``except OSError`` and ``except CondaError`` catch the same things as with conda.
+File errors raised by this package's kernels go one step further: a missing file
+is also a ``FileNotFoundError``, a directory an ``IsADirectoryError``, and so on.
+"""
+
+from __future__ import annotations
+
+import errno as _errno
+import os
+from typing import Any
+
+
+class CondaError(Exception):
+    """Base of every error this package raises; ``message % kwargs`` is its text."""
+
+    return_code = 1
+    reportable = False
+
+    def __init__(self, message: Any, caused_by: Any = None, **kwargs: Any) -> None:
+        self.message = message
+        self._kwargs = kwargs
+        self._caused_by = caused_by
+        super().__init__(message)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}: {self}"
+
+    def __str__(self) -> str:
+        return str(self.message % self._kwargs)
+
+    def dump_map(self) -> dict[str, Any]:
+        result = {k: v for k, v in vars(self).items() if not k.startswith("_")}
+        result.update(
+            exception_type=str(type(self)),
+            exception_name=self.__class__.__name__,
+            message=str(self),
+            error=repr(self),
+            caused_by=repr(self._caused_by),
+            **self._kwargs,
+        )
+        return result
+
+
+class PathNotFoundError(CondaError, OSError):
+    """A path that should exist does not; conda's text is the bare path."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__("%(path)s", path=path)
+
+
+#: conda.exports has called PathNotFoundError by this name since conda 4.4.
+CondaFileNotFoundError = PathNotFoundError
+
+
+class CondaOSError(CondaError, OSError):
+    def __init__(self, message: Any, **kwargs: Any) -> None:
+        super().__init__(f"{message}", **kwargs)
+
+
+class CondaVerificationError(CondaError):
+    def __init__(self, message: Any) -> None:
+        super().__init__(message)
+
+
+class NothingToVerifyError(CondaError, ValueError):
+    """``verify`` was given no expectation and found no package record to take one from."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(
+            "nothing to verify %(path)s against: %(reason)s", path=path, reason=reason
+        )
+
+
+class PathOSError(CondaOSError):
+    """An OS error about one path, carrying errno, strerror and filename like OSError."""
+
+    def __init__(self, path: str, errno: int | None = None, strerror: str | None = None) -> None:
+        strerror = strerror or (os.strerror(errno) if errno else "OS error")
+        super().__init__("%(strerror)s: %(path)r", path=path, strerror=strerror)
+        self.errno = errno
+        self.strerror = strerror
+        self.filename = path
+
+
+class MissingPathError(PathNotFoundError, FileNotFoundError):
+    """A missing file: both conda's CondaFileNotFoundError and the builtin FileNotFoundError."""
+
+    def __init__(self, path: str, errno: int | None = _errno.ENOENT, strerror: str | None = None) -> None:
+        strerror = strerror or os.strerror(_errno.ENOENT)
+        CondaError.__init__(self, "%(strerror)s: %(path)r", path=path, strerror=strerror)
+        self.errno = errno
+        self.strerror = strerror
+        self.filename = path
+
+
+class PathIsDirectoryError(PathOSError, IsADirectoryError):
+    """A directory was given where a file is needed."""
+
+
+class PathPermissionError(PathOSError, PermissionError):
+    """The operating system refused access to the path."""
+
+
+class NotARegularFileError(PathOSError):
+    """A FIFO, socket or device was given where a regular file is needed: reading one could block forever."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, None, "not a regular file")
+
+
+# Windows reports these instead of errno codes for the same conditions.
+_WIN_NOT_FOUND = {2, 3}  # ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND
+_IS_DIRECTORY = {_errno.EISDIR, 336}  # 336: ERROR_DIRECTORY_NOT_SUPPORTED
+
+
+def os_error_for_path(errno: int | None, strerror: str | None, path: str) -> CondaOSError | MissingPathError:
+    """The package's exception for an OS error on ``path``; both backends raise through here."""
+    if errno == _errno.ENOENT or (os.name == "nt" and errno in _WIN_NOT_FOUND):
+        return MissingPathError(path, _errno.ENOENT)
+    if errno in _IS_DIRECTORY:
+        return PathIsDirectoryError(path, _errno.EISDIR)
+    if errno in (_errno.EACCES, _errno.EPERM) or (os.name == "nt" and errno == 5):
+        return PathPermissionError(path, _errno.EACCES)
+    return PathOSError(path, errno, strerror)
+
+
+def from_oserror(exc: OSError, path: str) -> CondaOSError | MissingPathError:
+    """Converts a builtin OSError raised while working on ``path``."""
+    if isinstance(exc, CondaError):
+        return exc  # type: ignore[return-value]
+    if isinstance(exc, FileNotFoundError):
+        return MissingPathError(path)
+    if isinstance(exc, IsADirectoryError):
+        return PathIsDirectoryError(path, _errno.EISDIR)
+    if isinstance(exc, PermissionError):
+        return PathPermissionError(path, _errno.EACCES)
+    return PathOSError(path, exc.errno, exc.strerror)

@@ -1,0 +1,324 @@
+//! File digests: md5, sha256 and blake3, one file or many in parallel.
+//!
+//! Files are streamed in fixed-size blocks, so memory stays constant whatever
+//! the file size. Several digests of one file are computed in a single pass.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use md5::Md5;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+/// Block size for md5/sha256: large enough to amortise syscalls, small
+/// enough to stay in L2 while the digest runs over it.
+const BLOCK: usize = 256 * 1024;
+/// blake3 spreads one block over every core, which pays off only on large blocks.
+const BLAKE3_BLOCK: usize = 8 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Algorithm {
+    Md5,
+    Sha256,
+    Blake3,
+}
+
+impl Algorithm {
+    pub const NAMES: [&'static str; 3] = ["md5", "sha256", "blake3"];
+
+    /// Parses a lower-case algorithm name; the Python layer lower-cases first.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "md5" => Some(Self::Md5),
+            "sha256" => Some(Self::Sha256),
+            "blake3" => Some(Self::Blake3),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum HashError {
+    /// An I/O failure on `path`.
+    Io { path: PathBuf, source: io::Error },
+    /// `path` exists but is not a regular file (a FIFO or device could block or never end).
+    NotRegularFile { path: PathBuf },
+    UnknownAlgorithm(String),
+}
+
+impl HashError {
+    fn io(path: &Path, source: io::Error) -> Self {
+        Self::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+enum Hasher {
+    Md5(Md5),
+    Sha256(Sha256),
+    Blake3(Box<blake3::Hasher>),
+}
+
+impl Hasher {
+    fn new(algorithm: Algorithm) -> Self {
+        match algorithm {
+            Algorithm::Md5 => Self::Md5(Md5::new()),
+            Algorithm::Sha256 => Self::Sha256(Sha256::new()),
+            Algorithm::Blake3 => Self::Blake3(Box::new(blake3::Hasher::new())),
+        }
+    }
+
+    fn update(&mut self, data: &[u8], parallel: bool) {
+        match self {
+            Self::Md5(h) => h.update(data),
+            Self::Sha256(h) => h.update(data),
+            Self::Blake3(h) if parallel => {
+                h.update_rayon(data);
+            }
+            Self::Blake3(h) => {
+                h.update(data);
+            }
+        }
+    }
+
+    fn finish_hex(self) -> String {
+        match self {
+            Self::Md5(h) => hex::encode(h.finalize()),
+            Self::Sha256(h) => hex::encode(h.finalize()),
+            Self::Blake3(h) => h.finalize().to_hex().to_string(),
+        }
+    }
+}
+
+/// Opens `path` for hashing, refusing directories and non-regular files up front.
+fn open_regular(path: &Path) -> Result<(File, u64), HashError> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    // O_NONBLOCK: opening a FIFO must not wait for a writer before we can refuse it;
+    // reads from regular files ignore the flag.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(|e| HashError::io(path, e))?;
+    let meta = file.metadata().map_err(|e| HashError::io(path, e))?;
+    if meta.is_dir() {
+        return Err(HashError::io(path, io::Error::from_raw_os_error(EISDIR)));
+    }
+    if !meta.is_file() {
+        return Err(HashError::NotRegularFile {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok((file, meta.len()))
+}
+
+#[cfg(unix)]
+const EISDIR: i32 = 21;
+// Windows has no EISDIR in GetLastError space; ERROR_DIRECTORY_NOT_SUPPORTED (336)
+// is the closest code, and the Python layer maps it to IsADirectoryError.
+#[cfg(not(unix))]
+const EISDIR: i32 = 336;
+
+fn read_full(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// Computes one hex digest per algorithm over the bytes of `path`, in one pass.
+///
+/// `parallel_blake3` lets blake3 use every core on large blocks; many-file callers
+/// turn it off because they already run one file per core.
+pub fn file_digests(
+    path: &Path,
+    algorithms: &[Algorithm],
+    parallel_blake3: bool,
+) -> Result<Vec<String>, HashError> {
+    let (mut file, len) = open_regular(path)?;
+    let wants_blake3 = algorithms.contains(&Algorithm::Blake3);
+    let parallel = parallel_blake3 && wants_blake3 && len >= BLAKE3_BLOCK as u64;
+    let block = if parallel { BLAKE3_BLOCK } else { BLOCK };
+    let mut buf = vec![0u8; block.min(len.max(1) as usize).max(1)];
+    let mut hashers: Vec<Hasher> = algorithms.iter().map(|a| Hasher::new(*a)).collect();
+    loop {
+        let n = read_full(&mut file, &mut buf).map_err(|e| HashError::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        for hasher in &mut hashers {
+            hasher.update(&buf[..n], parallel);
+        }
+        if n < buf.len() {
+            break;
+        }
+    }
+    Ok(hashers.into_iter().map(Hasher::finish_hex).collect())
+}
+
+/// Hashes every path with `algorithm` on the rayon pool, preserving order.
+///
+/// Every file is attempted; on failure the error of the first failing path, in
+/// input order, is returned, so the outcome does not depend on scheduling.
+pub fn many_file_digests(paths: &[PathBuf], algorithm: Algorithm) -> Result<Vec<String>, HashError> {
+    let results: Vec<Result<String, HashError>> = paths
+        .par_iter()
+        .map(|p| {
+            file_digests(p, &[algorithm], false)
+                .map(|mut digests| digests.pop().unwrap_or_default())
+        })
+        .collect();
+    results.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn write(dir: &Path, name: &str, data: &[u8]) -> PathBuf {
+        let path = dir.join(name);
+        File::create(&path).unwrap().write_all(data).unwrap();
+        path
+    }
+
+    const ALL: [Algorithm; 3] = [Algorithm::Md5, Algorithm::Sha256, Algorithm::Blake3];
+
+    #[test]
+    fn empty_file_has_the_well_known_digests() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "empty", b"");
+        let digests = file_digests(&path, &ALL, true).unwrap();
+        assert_eq!(digests[0], "d41d8cd98f00b204e9800998ecf8427e");
+        assert_eq!(
+            digests[1],
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            digests[2],
+            "af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262"
+        );
+    }
+
+    #[test]
+    fn abc_matches_the_published_test_vectors() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "abc", b"abc");
+        let digests = file_digests(&path, &ALL, true).unwrap();
+        assert_eq!(digests[0], "900150983cd24fb0d6963f7d28e17f72");
+        assert_eq!(
+            digests[1],
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(
+            digests[2],
+            "6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85"
+        );
+    }
+
+    #[test]
+    fn block_boundaries_do_not_change_the_digest() {
+        let dir = tempfile::tempdir().unwrap();
+        let data: Vec<u8> = (0..(BLAKE3_BLOCK * 2 + 12345))
+            .map(|i| (i % 251) as u8)
+            .collect();
+        let path = write(dir.path(), "big", &data);
+        let streamed = file_digests(&path, &ALL, true).unwrap();
+        let sequential = file_digests(&path, &ALL, false).unwrap();
+        assert_eq!(streamed, sequential);
+        assert_eq!(streamed[1], hex::encode(Sha256::digest(&data)));
+        assert_eq!(streamed[2], blake3::hash(&data).to_hex().to_string());
+    }
+
+    #[test]
+    fn missing_file_reports_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("nope");
+        match file_digests(&missing, &[Algorithm::Sha256], true) {
+            Err(HashError::Io { path, source }) => {
+                assert_eq!(path, missing);
+                assert_eq!(source.kind(), io::ErrorKind::NotFound);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn directory_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        match file_digests(dir.path(), &[Algorithm::Md5], true) {
+            Err(HashError::Io { source, .. }) => assert_eq!(source.raw_os_error(), Some(EISDIR)),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn many_files_keep_order_and_name_the_first_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths: Vec<PathBuf> = (0..50)
+            .map(|i| write(dir.path(), &format!("f{i}"), format!("{i}").as_bytes()))
+            .collect();
+        let digests = many_file_digests(&paths, Algorithm::Md5).unwrap();
+        for (i, d) in digests.iter().enumerate() {
+            assert_eq!(*d, hex::encode(Md5::digest(format!("{i}").as_bytes())));
+        }
+        let mut with_missing = paths.clone();
+        with_missing.insert(7, dir.path().join("gone-a"));
+        with_missing.insert(30, dir.path().join("gone-b"));
+        match many_file_digests(&with_missing, Algorithm::Md5) {
+            Err(HashError::Io { path, .. }) => assert_eq!(path, dir.path().join("gone-a")),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
+
+/// Thin PyO3 wrappers: convert arguments, release the GIL, map errors.
+pub mod python {
+    use std::path::PathBuf;
+
+    use pyo3::prelude::*;
+
+    use super::{Algorithm, HashError};
+    use crate::errors;
+
+    fn to_pyerr(py: Python<'_>, err: HashError) -> PyErr {
+        match err {
+            HashError::Io { path, source } => errors::path_io_error(py, &path, &source),
+            HashError::NotRegularFile { path } => errors::not_regular_file(py, &path),
+            HashError::UnknownAlgorithm(name) => errors::value_error(format!(
+                "unsupported hash algorithm {name:?}; supported: {}",
+                Algorithm::NAMES.join(", ")
+            )),
+        }
+    }
+
+    fn parse(name: &str) -> Result<Algorithm, HashError> {
+        Algorithm::from_name(name).ok_or_else(|| HashError::UnknownAlgorithm(name.to_owned()))
+    }
+
+    /// One hex digest per algorithm name, computed in a single pass over the file.
+    #[pyfunction]
+    pub fn file_digests(py: Python<'_>, path: PathBuf, algorithms: Vec<String>) -> PyResult<Vec<String>> {
+        let result = algorithms
+            .iter()
+            .map(|a| parse(a))
+            .collect::<Result<Vec<_>, _>>()
+            .and_then(|algos| py.detach(|| super::file_digests(&path, &algos, true)));
+        result.map_err(|e| to_pyerr(py, e))
+    }
+
+    /// The hex digest of each path, hashed in parallel; order preserved.
+    #[pyfunction]
+    pub fn many_file_digests(py: Python<'_>, paths: Vec<PathBuf>, algorithm: &str) -> PyResult<Vec<String>> {
+        let result = parse(algorithm).and_then(|algo| py.detach(|| super::many_file_digests(&paths, algo)));
+        result.map_err(|e| to_pyerr(py, e))
+    }
+}

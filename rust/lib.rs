@@ -1,0 +1,17 @@
+//! `conda_exports._core`: the compiled kernels behind conda_exports.
+//!
+//! Only module wiring lives here; each domain keeps its kernel and its thin
+//! PyO3 wrappers in its own file.
+
+mod errors;
+pub mod hashing;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(hashing::python::file_digests, m)?)?;
+    m.add_function(wrap_pyfunction!(hashing::python::many_file_digests, m)?)?;
+    Ok(())
+}
