@@ -12,7 +12,7 @@ from typing import Any
 from . import _backend
 from ._version import __version__
 
-# public name -> submodule that defines it
+# public name -> submodule that defines it (one line per name, grouped by module)
 _EXPORTS: dict[str, str] = {
     # hashing
     "hash_file": "hashing",
@@ -22,11 +22,102 @@ _EXPORTS: dict[str, str] = {
     "hashsum_file": "hashing",
     # exceptions
     "CondaError": "exceptions",
+    "CondaMultiError": "exceptions",
     "CondaOSError": "exceptions",
     "CondaFileNotFoundError": "exceptions",
     "PathNotFoundError": "exceptions",
     "CondaVerificationError": "exceptions",
     "NothingToVerifyError": "exceptions",
+    "PaddingError": "exceptions",
+    "LinkError": "exceptions",
+    "CondaHTTPError": "exceptions",
+    "LockError": "exceptions",
+    "UnsatisfiableError": "exceptions",
+    "ResolvePackageNotFound": "exceptions",
+    "NoPackagesFound": "exceptions",
+    "NoPackagesFoundError": "exceptions",
+    "ChecksumMismatchError": "exceptions",
+    "InvalidSpec": "exceptions",
+    "InvalidVersionSpec": "exceptions",
+    "InvalidMatchSpec": "exceptions",
+    "CondaValueError": "exceptions",
+    # context
+    "context": "context",
+    "reset_context": "context",
+    "sys_rc_path": "context",
+    "non_x86_machines": "context",
+    # constants
+    "DEFAULT_CHANNELS": "constants",
+    "DEFAULT_CHANNELS_UNIX": "constants",
+    "DEFAULT_CHANNELS_WIN": "constants",
+    "PREFIX_PLACEHOLDER": "constants",
+    # legacy
+    "non_x86_linux_machines": "legacy",
+    "get_default_urls": "legacy",
+    "arch_name": "legacy",
+    "binstar_upload": "legacy",
+    "bits": "legacy",
+    "default_prefix": "legacy",
+    "default_python": "legacy",
+    "envs_dirs": "legacy",
+    "pkgs_dirs": "legacy",
+    "platform": "legacy",
+    "root_dir": "legacy",
+    "root_writable": "legacy",
+    "subdir": "legacy",
+    "conda_build": "legacy",
+    "get_rc_urls": "legacy",
+    "get_local_urls": "legacy",
+    "load_condarc": "legacy",
+    "PY3": "legacy",
+    "string_types": "legacy",
+    "text_type": "legacy",
+    "prefix_placeholder": "legacy",
+    "_PREFIX_PLACEHOLDER": "legacy",
+    "Completer": "legacy",
+    "InstalledPackages": "legacy",
+    "iteritems": "legacy",
+    # models.version
+    "VersionOrder": "models.version",
+    "normalized_version": "models.version",
+    # models.match_spec
+    "MatchSpec": "models.match_spec",
+    # models.dist
+    "Dist": "models.dist",
+    # models.records
+    "PackageRecord": "models.records",
+    "IndexRecord": "models.records",
+    "PrefixRecord": "models.records",
+    "PackageCacheRecord": "models.records",
+    "EntityEncoder": "models.records",
+    # models.channel
+    "Channel": "models.channel",
+    "get_conda_build_local_url": "models.channel",
+    # models.enums
+    "FileMode": "models.enums",
+    "PathType": "models.enums",
+    # utils
+    "human_bytes": "utils",
+    "url_path": "utils",
+    "spec_from_line": "utils",
+    "specs_from_args": "utils",
+    "specs_from_url": "utils",
+    "_toposort": "utils",
+    "dist_str_in_index": "utils",
+    "cache_fn_url": "utils",
+    # remove
+    "rm_rf": "remove",
+    "delete_trash": "remove",
+    # fs
+    "symlink_conda": "fs",
+    "_symlink_conda_hlp": "fs",
+    "win_conda_bat_redirect": "fs",
+    "lchmod": "fs",
+    "TemporaryDirectory": "fs",
+    "walk_prefix": "fs",
+    "untracked": "fs",
+    "unix_path_to_win": "fs",
+    "win_path_to_unix": "fs",
 }
 
 __all__ = ["BACKEND", "__version__", *_EXPORTS]

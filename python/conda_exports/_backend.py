@@ -21,12 +21,11 @@ _BUILD_HINT = (
 
 def _load_extension() -> ModuleType | None:
     try:
-        from . import _core
+        return importlib.import_module(_EXTENSION)
     except ModuleNotFoundError as exc:
         if exc.name != _EXTENSION:
             raise
         return None
-    return _core
 
 
 def _choose() -> str:

@@ -138,3 +138,25 @@ def from_oserror(exc: OSError, path: str) -> CondaOSError | MissingPathError:
     if isinstance(exc, PermissionError):
         return PathPermissionError(path, _errno.EACCES)
     return PathOSError(path, exc.errno, exc.strerror)
+
+
+class CondaValueError(CondaError, ValueError):
+    def __init__(self, message: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(message, *args, **kwargs)
+
+
+class InvalidSpec(CondaError, ValueError):
+    """A version or match specification that does not parse."""
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+
+
+class InvalidVersionSpec(InvalidSpec):
+    def __init__(self, invalid_spec: str, details: str) -> None:
+        super().__init__("Invalid version '%(invalid_spec)s': %(details)s", invalid_spec=invalid_spec, details=details)
+
+
+class InvalidMatchSpec(InvalidSpec):
+    def __init__(self, invalid_spec: str, details: str) -> None:
+        super().__init__("Invalid spec '%(invalid_spec)s': %(details)s", invalid_spec=invalid_spec, details=details)

@@ -1,0 +1,1 @@
+"""conda's data models: versions, match specs, dists, records, channels."""
