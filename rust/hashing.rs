@@ -6,14 +6,15 @@
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::sync_channel;
 
 use md5::Md5;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 /// Block size for md5/sha256: large enough to amortise syscalls, small
-/// enough to stay in L2 while the digest runs over it.
-const BLOCK: usize = 256 * 1024;
+/// enough to stay in cache while the digest runs over it.
+const BLOCK: usize = 1024 * 1024;
 /// blake3 spreads one block over every core, which pays off only on large blocks.
 const BLAKE3_BLOCK: usize = 8 * 1024 * 1024;
 
@@ -41,9 +42,14 @@ impl Algorithm {
 #[derive(Debug)]
 pub enum HashError {
     /// An I/O failure on `path`.
-    Io { path: PathBuf, source: io::Error },
+    Io {
+        path: PathBuf,
+        source: io::Error,
+    },
     /// `path` exists but is not a regular file (a FIFO or device could block or never end).
-    NotRegularFile { path: PathBuf },
+    NotRegularFile {
+        path: PathBuf,
+    },
     UnknownAlgorithm(String),
 }
 
@@ -134,33 +140,89 @@ fn read_full(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
     Ok(filled)
 }
 
+/// Files at least this large are read on a second thread while the digests run,
+/// so the copy out of the page cache overlaps with hashing.
+const PIPELINE_MIN: u64 = 4 * 1024 * 1024;
+const PIPELINE_BUFFERS: usize = 3;
+
+/// Feeds `file` to `consume` block by block, reading on the calling thread.
+fn stream_inline(file: &mut File, block: usize, mut consume: impl FnMut(&[u8])) -> io::Result<()> {
+    let mut buf = vec![0u8; block];
+    loop {
+        let n = read_full(file, &mut buf)?;
+        if n > 0 {
+            consume(&buf[..n]);
+        }
+        if n < buf.len() {
+            return Ok(());
+        }
+    }
+}
+
+/// Feeds `file` to `consume` block by block, reading ahead on a scoped thread.
+fn stream_pipelined(
+    file: &mut File,
+    block: usize,
+    mut consume: impl FnMut(&[u8]),
+) -> io::Result<()> {
+    let (full_tx, full_rx) = sync_channel::<(Vec<u8>, usize)>(PIPELINE_BUFFERS);
+    let (empty_tx, empty_rx) = sync_channel::<Vec<u8>>(PIPELINE_BUFFERS);
+    for _ in 0..PIPELINE_BUFFERS {
+        // Cannot fail: the receiver is alive and the channel has room for every buffer.
+        let _ = empty_tx.send(vec![0u8; block]);
+    }
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || -> io::Result<()> {
+            while let Ok(mut buf) = empty_rx.recv() {
+                let n = read_full(file, &mut buf)?;
+                let last = n < buf.len();
+                if n > 0 && full_tx.send((buf, n)).is_err() {
+                    return Ok(());
+                }
+                if last {
+                    return Ok(());
+                }
+            }
+            Ok(())
+        });
+        for (buf, n) in full_rx {
+            consume(&buf[..n]);
+            let _ = empty_tx.send(buf);
+        }
+        drop(empty_tx);
+        reader
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("file reader thread panicked")))
+    })
+}
+
 /// Computes one hex digest per algorithm over the bytes of `path`, in one pass.
 ///
-/// `parallel_blake3` lets blake3 use every core on large blocks; many-file callers
-/// turn it off because they already run one file per core.
+/// `parallel` lets the work use more than one core: blake3 on every core for large
+/// files, otherwise reading ahead on a second thread. Many-file callers turn it off
+/// because they already hash one file per core.
 pub fn file_digests(
     path: &Path,
     algorithms: &[Algorithm],
-    parallel_blake3: bool,
+    parallel: bool,
 ) -> Result<Vec<String>, HashError> {
     let (mut file, len) = open_regular(path)?;
-    let wants_blake3 = algorithms.contains(&Algorithm::Blake3);
-    let parallel = parallel_blake3 && wants_blake3 && len >= BLAKE3_BLOCK as u64;
-    let block = if parallel { BLAKE3_BLOCK } else { BLOCK };
-    let mut buf = vec![0u8; block.min(len.max(1) as usize).max(1)];
     let mut hashers: Vec<Hasher> = algorithms.iter().map(|a| Hasher::new(*a)).collect();
-    loop {
-        let n = read_full(&mut file, &mut buf).map_err(|e| HashError::io(path, e))?;
-        if n == 0 {
-            break;
-        }
+    let wants_blake3 = algorithms.contains(&Algorithm::Blake3);
+    let blake3_rayon = parallel && wants_blake3 && len >= BLAKE3_BLOCK as u64;
+    let block = if blake3_rayon { BLAKE3_BLOCK } else { BLOCK };
+    let block = block.min(len.max(1) as usize + 1);
+    let consume = |data: &[u8]| {
         for hasher in &mut hashers {
-            hasher.update(&buf[..n], parallel);
+            hasher.update(data, blake3_rayon);
         }
-        if n < buf.len() {
-            break;
-        }
-    }
+    };
+    let streamed = if parallel && !blake3_rayon && len >= PIPELINE_MIN {
+        stream_pipelined(&mut file, block, consume)
+    } else {
+        stream_inline(&mut file, block, consume)
+    };
+    streamed.map_err(|e| HashError::io(path, e))?;
     Ok(hashers.into_iter().map(Hasher::finish_hex).collect())
 }
 
@@ -168,7 +230,10 @@ pub fn file_digests(
 ///
 /// Every file is attempted; on failure the error of the first failing path, in
 /// input order, is returned, so the outcome does not depend on scheduling.
-pub fn many_file_digests(paths: &[PathBuf], algorithm: Algorithm) -> Result<Vec<String>, HashError> {
+pub fn many_file_digests(
+    paths: &[PathBuf],
+    algorithm: Algorithm,
+) -> Result<Vec<String>, HashError> {
     let results: Vec<Result<String, HashError>> = paths
         .par_iter()
         .map(|p| {
@@ -234,6 +299,8 @@ mod tests {
         let streamed = file_digests(&path, &ALL, true).unwrap();
         let sequential = file_digests(&path, &ALL, false).unwrap();
         assert_eq!(streamed, sequential);
+        let pipelined = file_digests(&path, &[Algorithm::Md5, Algorithm::Sha256], true).unwrap();
+        assert_eq!(pipelined[..], streamed[..2]);
         assert_eq!(streamed[1], hex::encode(Sha256::digest(&data)));
         assert_eq!(streamed[2], blake3::hash(&data).to_hex().to_string());
     }
@@ -306,7 +373,11 @@ pub mod python {
 
     /// One hex digest per algorithm name, computed in a single pass over the file.
     #[pyfunction]
-    pub fn file_digests(py: Python<'_>, path: PathBuf, algorithms: Vec<String>) -> PyResult<Vec<String>> {
+    pub fn file_digests(
+        py: Python<'_>,
+        path: PathBuf,
+        algorithms: Vec<String>,
+    ) -> PyResult<Vec<String>> {
         let result = algorithms
             .iter()
             .map(|a| parse(a))
@@ -317,8 +388,13 @@ pub mod python {
 
     /// The hex digest of each path, hashed in parallel; order preserved.
     #[pyfunction]
-    pub fn many_file_digests(py: Python<'_>, paths: Vec<PathBuf>, algorithm: &str) -> PyResult<Vec<String>> {
-        let result = parse(algorithm).and_then(|algo| py.detach(|| super::many_file_digests(&paths, algo)));
+    pub fn many_file_digests(
+        py: Python<'_>,
+        paths: Vec<PathBuf>,
+        algorithm: &str,
+    ) -> PyResult<Vec<String>> {
+        let result =
+            parse(algorithm).and_then(|algo| py.detach(|| super::many_file_digests(&paths, algo)));
         result.map_err(|e| to_pyerr(py, e))
     }
 }

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from conda_exports import _backend
 
 DATA = Path(__file__).parent / "data"

@@ -7,10 +7,14 @@ so no configuration is read and no heavy module is imported until it is used.
 from __future__ import annotations
 
 import importlib
-from typing import Any
 
 from . import _backend
 from ._version import __version__
+
+# typing costs ~8 ms to import; annotations here are only read by type checkers.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # public name -> submodule that defines it (one line per name, grouped by module)
 _EXPORTS: dict[str, str] = {

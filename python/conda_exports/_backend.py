@@ -31,16 +31,13 @@ def _load_extension() -> ModuleType | None:
 def _choose() -> str:
     requested = os.environ.get("CONDA_EXPORTS_BACKEND", "").strip().lower()
     if requested not in ("", "rust", "python"):
-        raise ImportError(
-            f"CONDA_EXPORTS_BACKEND={requested!r} is not a backend; use 'rust' or 'python'"
-        )
+        raise ImportError(f"CONDA_EXPORTS_BACKEND={requested!r} is not a backend; use 'rust' or 'python'")
     if requested == "python":
         return "python"
     if _load_extension() is None:
         if requested == "rust":
             raise ImportError(
-                f"CONDA_EXPORTS_BACKEND=rust but the compiled extension {_EXTENSION} is not installed; "
-                + _BUILD_HINT
+                f"CONDA_EXPORTS_BACKEND=rust but the compiled extension {_EXTENSION} is not installed; " + _BUILD_HINT
             )
         return "python"
     return "rust"

@@ -12,7 +12,9 @@ from .exceptions import CondaError
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="conda-exports", description="conda.exports, standalone and fast.")
-    parser.add_argument("--version", action="version", version=f"conda-exports {__version__} ({_backend.BACKEND} backend)")
+    parser.add_argument(
+        "--version", action="version", version=f"conda-exports {__version__} ({_backend.BACKEND} backend)"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     hash_cmd = commands.add_parser("hash", help="print '<digest>  <path>' lines, like sha256sum")

@@ -69,9 +69,7 @@ class NothingToVerifyError(CondaError, ValueError):
     """``verify`` was given no expectation and found no package record to take one from."""
 
     def __init__(self, path: str, reason: str) -> None:
-        super().__init__(
-            "nothing to verify %(path)s against: %(reason)s", path=path, reason=reason
-        )
+        super().__init__("nothing to verify %(path)s against: %(reason)s", path=path, reason=reason)
 
 
 class PathOSError(CondaOSError):

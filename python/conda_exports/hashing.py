@@ -99,7 +99,9 @@ def cached_package_expectations(path: str) -> dict[str, object]:
     """
     stem = _package_stem(path)
     if stem is None:
-        raise NothingToVerifyError(path, "no checksum or size given, and it is not a package archive (.conda / .tar.bz2)")
+        raise NothingToVerifyError(
+            path, "no checksum or size given, and it is not a package archive (.conda / .tar.bz2)"
+        )
     record_path = os.path.join(stem, "info", "repodata_record.json")
     try:
         with open(record_path, "rb") as fh:
@@ -140,7 +142,9 @@ def verify(
     else:
         source = ""
     try:
-        wanted = {name: _expected_hex(name, value) for name, value in (("sha256", sha256), ("md5", md5)) if value is not None}
+        wanted = {
+            name: _expected_hex(name, value) for name, value in (("sha256", sha256), ("md5", md5)) if value is not None
+        }
         wanted_size = None if size is None else _expected_size(size)
     except ValueError as exc:
         if source:

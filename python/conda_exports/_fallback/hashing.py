@@ -16,7 +16,7 @@ def _blake3_factory() -> Callable[[], Any]:
     try:
         from blake3 import blake3
     except ImportError:
-        from ._blake3 import Blake3 as blake3
+        from ._blake3 import Blake3 as blake3  # type: ignore[assignment]
     return blake3
 
 

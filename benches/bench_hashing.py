@@ -1,0 +1,131 @@
+"""hash_file / hash_files against hashlib and blake3-py, in the same run.
+
+Run: python -m pytest benches/bench_hashing.py --benchmark-only --benchmark-json=benches/results/hashing.json
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+from pathlib import Path
+
+import blake3
+import pytest
+from conda_exports import _backend, hash_file, hash_files
+from conda_exports._fallback import hashing as fallback
+
+from .conftest import mark
+
+BIG = 1024**3
+SMALL_FILES = 20_000
+
+
+@pytest.fixture(scope="module")
+def big_file(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("big") / "one-gib.bin"
+    block = random.Random(1).randbytes(16 * 1024 * 1024)
+    with open(path, "wb") as fh:
+        for _ in range(BIG // len(block)):
+            fh.write(block)
+    with open(path, "rb") as fh:  # warm the page cache
+        while fh.read(64 * 1024 * 1024):
+            pass
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def small_files(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    root = tmp_path_factory.mktemp("small")
+    rng = random.Random(2)
+    paths = []
+    for i in range(SMALL_FILES):
+        directory = root / f"d{i // 500:03d}"
+        directory.mkdir(exist_ok=True)
+        path = directory / f"f{i:05d}.bin"
+        path.write_bytes(rng.randbytes(rng.randint(1024, 64 * 1024)))
+        paths.append(str(path))
+    return paths
+
+
+def _hashlib_file(path: str, algorithm: str) -> str:
+    digest = hashlib.new(algorithm)
+    with open(path, "rb", buffering=0) as fh:
+        buffer = bytearray(1024 * 1024)
+        view = memoryview(buffer)
+        while n := fh.readinto(buffer):
+            digest.update(view[:n])
+    return digest.hexdigest()
+
+
+def _rust_only() -> None:
+    if _backend.BACKEND != "rust":
+        pytest.skip("the compiled extension is not active")
+
+
+@pytest.mark.parametrize("algorithm", ["sha256", "md5"])
+def test_one_gib_ours(benchmark, big_file: str, algorithm: str) -> None:
+    _rust_only()
+    benchmark.group = f"1 GiB file, {algorithm}"
+    mark(benchmark, "conda_exports (rust)", ours=True)
+    benchmark.pedantic(hash_file, (big_file, algorithm), rounds=5, iterations=1, warmup_rounds=1)
+
+
+@pytest.mark.parametrize("algorithm", ["sha256", "md5"])
+def test_one_gib_fallback(benchmark, big_file: str, algorithm: str) -> None:
+    benchmark.group = f"1 GiB file, {algorithm}"
+    mark(benchmark, "conda_exports (python)", ours=True)
+    benchmark.pedantic(fallback.file_digests, (big_file, [algorithm]), rounds=5, iterations=1, warmup_rounds=1)
+
+
+@pytest.mark.parametrize("algorithm", ["sha256", "md5"])
+def test_one_gib_hashlib(benchmark, big_file: str, algorithm: str) -> None:
+    benchmark.group = f"1 GiB file, {algorithm}"
+    mark(benchmark, "hashlib", ours=False)
+    benchmark.pedantic(_hashlib_file, (big_file, algorithm), rounds=5, iterations=1, warmup_rounds=1)
+
+
+def test_one_gib_blake3_ours(benchmark, big_file: str) -> None:
+    _rust_only()
+    benchmark.group = "1 GiB file, blake3"
+    mark(benchmark, "conda_exports (rust)", ours=True)
+    benchmark.pedantic(hash_file, (big_file, "blake3"), rounds=5, iterations=1, warmup_rounds=1)
+
+
+def test_one_gib_blake3_py(benchmark, big_file: str) -> None:
+    benchmark.group = "1 GiB file, blake3"
+    mark(benchmark, "blake3-py (mmap, all cores)", ours=False)
+
+    def run() -> str:
+        hasher = blake3.blake3(max_threads=blake3.blake3.AUTO)
+        hasher.update_mmap(big_file)
+        return hasher.hexdigest()
+
+    benchmark.pedantic(run, rounds=5, iterations=1, warmup_rounds=1)
+
+
+def test_many_files_ours(benchmark, small_files: list[str]) -> None:
+    _rust_only()
+    benchmark.group = f"{SMALL_FILES} files of 1-64 KiB, sha256"
+    mark(benchmark, "conda_exports.hash_files (rust)", ours=True)
+    benchmark.pedantic(hash_files, (small_files, "sha256"), rounds=5, iterations=1, warmup_rounds=1)
+
+
+def test_many_files_fallback(benchmark, small_files: list[str]) -> None:
+    benchmark.group = f"{SMALL_FILES} files of 1-64 KiB, sha256"
+    mark(benchmark, "conda_exports.hash_files (python)", ours=True)
+    benchmark.pedantic(fallback.many_file_digests, (small_files, "sha256"), rounds=5, iterations=1, warmup_rounds=1)
+
+
+def test_many_files_hashlib_loop(benchmark, small_files: list[str]) -> None:
+    benchmark.group = f"{SMALL_FILES} files of 1-64 KiB, sha256"
+    mark(benchmark, "hashlib loop", ours=False)
+
+    def run() -> list[str]:
+        return [hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in small_files]
+
+    benchmark.pedantic(run, rounds=5, iterations=1, warmup_rounds=1)
+
+
+def test_page_cache_is_warm(big_file: str) -> None:
+    assert os.path.getsize(big_file) == BIG

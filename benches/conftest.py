@@ -1,0 +1,22 @@
+"""Shared benchmark helpers: each case records who it measures, for benches/report.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+
+
+def mark(benchmark, subject: str, *, ours: bool) -> None:
+    """Tags a case: ``subject`` is the implementation measured; ``ours`` tells ours from a peer."""
+    benchmark.extra_info["subject"] = subject
+    benchmark.extra_info["ours"] = ours
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("../shared (sample data) is not present")
+    return SHARED
