@@ -67,12 +67,12 @@ def test_a_broken_extension_is_an_error_not_a_slowdown() -> None:
     assert "undefined symbol" in result.stderr
 
 
-def test_import_is_cheap() -> None:
+def test_import_is_cheap(backend: str) -> None:
     code = (
         "import sys, conda_exports; heavy = {'yaml', 'requests', 'tqdm', 'json', 'hashlib', 'conda'};"
         "print(sorted(heavy & set(sys.modules)))"
     )
-    result = _run(code)
+    result = _run(code, CONDA_EXPORTS_BACKEND=backend)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 

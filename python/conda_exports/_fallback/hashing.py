@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from typing import Any, Callable
@@ -21,6 +20,8 @@ def _blake3_factory() -> Callable[[], Any]:
 
 
 def _new_hasher(name: str) -> Any:
+    import hashlib  # here, not at module level: the fallback is imported with the package
+
     if name == "md5":
         return hashlib.md5()
     if name == "sha256":
