@@ -158,3 +158,119 @@ class InvalidVersionSpec(InvalidSpec):
 class InvalidMatchSpec(InvalidSpec):
     def __init__(self, invalid_spec: str, details: str) -> None:
         super().__init__("Invalid spec '%(invalid_spec)s': %(details)s", invalid_spec=invalid_spec, details=details)
+
+
+class CondaMultiError(CondaError):
+    """Several errors at once; ``str`` lists each on its own line, as conda prints them."""
+
+    def __init__(self, errors: Any) -> None:
+        self.errors = errors
+        super().__init__(None)
+
+    def __repr__(self) -> str:
+        parts = []
+        for error in self.errors:
+            if isinstance(error, OSError) and not isinstance(error, CondaError):
+                parts.append(str(error))
+            else:
+                parts.append(error.__repr__())
+        return "\n".join(parts)
+
+    def __str__(self) -> str:
+        return "\n".join(str(error) for error in self.errors) + "\n"
+
+    def dump_map(self) -> dict[str, Any]:
+        return dict(
+            exception_type=str(type(self)),
+            exception_name=self.__class__.__name__,
+            errors=tuple(error.dump_map() for error in self.errors),
+            error="Multiple Errors Encountered.",
+        )
+
+    def contains(self, exception_class: type[BaseException]) -> bool:
+        return any(isinstance(error, exception_class) for error in self.errors)
+
+
+# --- configuration (conda.common.configuration) ---------------------------------------
+
+
+def _pretty_list(items: Any, padding: str = "  ") -> str:
+    if isinstance(items, str) or not hasattr(items, "__iter__"):
+        items = [items]
+    return "\n".join(f"{padding}- {item}" for item in items)
+
+
+class ConfigurationError(CondaError):
+    """A problem with the configuration (condarc files or CONDA_* variables)."""
+
+
+class ConfigurationLoadError(ConfigurationError):
+    """A condarc file that cannot be read as YAML; the text names the file and the place."""
+
+    def __init__(self, path: Any, message_addition: str = "", **kwargs: Any) -> None:
+        self.path = path
+        super().__init__(
+            "Unable to load configuration file.\n  path: %(path)s\n" + message_addition, path=path, **kwargs
+        )
+
+
+class ValidationError(ConfigurationError):
+    """A setting whose value is not allowed; ``source`` is the file (or ``envvars``) it came from."""
+
+    def __init__(self, parameter_name: str, parameter_value: Any, source: Any, msg: Any = None, **kwargs: Any) -> None:
+        self.parameter_name = parameter_name
+        self.parameter_value = parameter_value
+        self.source = source
+        super().__init__(msg, **kwargs)
+
+    def __str__(self) -> str:
+        # conda formats with %-style kwargs; a message without them must not trip on a '%'.
+        return str(self.message) if not self._kwargs else super().__str__()
+
+
+class MultipleKeysError(ValidationError):
+    """One source sets the same setting under two of its names (e.g. ``envs_dirs`` and ``envs_path``)."""
+
+    def __init__(self, source: Any, keys: Any, preferred_key: str) -> None:
+        self.keys = keys
+        msg = f"Multiple aliased keys in file {source}:\n{_pretty_list(keys)}\nMust declare only one. Prefer '{preferred_key}'"
+        super().__init__(preferred_key, None, source, msg=msg)
+
+
+class InvalidTypeError(ValidationError):
+    """A setting's value has the wrong type, e.g. a single string where a list is needed."""
+
+    def __init__(
+        self,
+        parameter_name: str,
+        parameter_value: Any,
+        source: Any,
+        wrong_type: Any,
+        valid_types: Any,
+        msg: Any = None,
+    ) -> None:
+        self.wrong_type = wrong_type
+        self.valid_types = valid_types
+        if msg is None:
+            msg = (
+                f"Parameter {parameter_name} = {parameter_value!r} declared in {source} has type {wrong_type}.\n"
+                f"Valid types:\n{_pretty_list(valid_types)}"
+            )
+        super().__init__(parameter_name, parameter_value, source, msg=msg)
+
+
+class CustomValidationError(ValidationError):
+    """A setting's value has the right type but is not acceptable (the reason is in the text)."""
+
+    def __init__(self, parameter_name: str, parameter_value: Any, source: Any, custom_message: str) -> None:
+        super().__init__(
+            parameter_name,
+            parameter_value,
+            source,
+            msg=f"Parameter {parameter_name} = {parameter_value!r} declared in {source} is invalid.\n{custom_message}",
+        )
+
+
+class MultiValidationError(CondaMultiError, ConfigurationError):
+    def __init__(self, errors: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(errors, *args, **kwargs)
