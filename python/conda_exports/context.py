@@ -341,7 +341,9 @@ class _Sequence(_Setting):
     def load(self, source: str, node: Node) -> Node:
         if source == _ENV_SOURCE:
             text = str(node.value)
-            items = tuple(Node(part, None, source) for part in (p.strip() for p in text.split(self.delimiter)) if part)
+            # each item is read again as a single value, which drops an "!important" marker
+            parts = (part.strip() for part in text.split(self.delimiter))
+            items = tuple(Node(part.split("!important")[0].strip(), None, source) for part in parts if part)
             return Node(items, FINAL if len(text.split("!important")) >= 2 else None, source)
         if not isinstance(node.value, tuple):
             value = node.plain()
