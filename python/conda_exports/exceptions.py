@@ -29,7 +29,11 @@ class CondaError(Exception):
         return f"{self.__class__.__name__}: {self}"
 
     def __str__(self) -> str:
-        return str(self.message % self._kwargs)
+        try:
+            return str(self.message % self._kwargs)
+        except (TypeError, ValueError, KeyError):
+            # conda raises here (e.g. a URL's "%20" in a message without kwargs); the text is still useful
+            return str(self.message)
 
     def dump_map(self) -> dict[str, Any]:
         result = {k: v for k, v in vars(self).items() if not k.startswith("_")}
@@ -222,10 +226,6 @@ class ValidationError(ConfigurationError):
         self.parameter_value = parameter_value
         self.source = source
         super().__init__(msg, **kwargs)
-
-    def __str__(self) -> str:
-        # conda formats with %-style kwargs; a message without them must not trip on a '%'.
-        return str(self.message) if not self._kwargs else super().__str__()
 
 
 class MultipleKeysError(ValidationError):
@@ -563,7 +563,7 @@ conda config --set unsatisfiable_hints True
                 if not dep_class:
                     continue
                 if class_name == "direct":
-                    msg += _UNSATISFIABLE_MESSAGES["direct"]
+                    msg += _UNSATISFIABLE_MESSAGES["direct"].lstrip()
                     last_dep_entry = {d[0][-1].name for d in dep_class}
                     dep_constraint_map: dict[Any, list[Any]] = {}
                     for dep in dep_class:
@@ -582,7 +582,11 @@ conda config --set unsatisfiable_hints True
                         dep_chains.append([_spec_without_target(dep) for dep in dep_chain])
                         installed_blocker = blocker
                     formatted = self._format_chain_str(dep_chains) if dep_chains else []
-                    msg += _UNSATISFIABLE_MESSAGES[class_name].format(specs=_dashlist(formatted), ref=installed_blocker)
+                    msg += (
+                        _UNSATISFIABLE_MESSAGES[class_name]
+                        .lstrip()
+                        .format(specs=_dashlist(formatted), ref=installed_blocker)
+                    )
         if strict:
             msg += "\nNote that strict channel priority may have removed packages required for satisfiability."
         super().__init__(msg)
