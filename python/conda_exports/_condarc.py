@@ -12,16 +12,10 @@ when that run is a single comment reading ``#!final``, ``#!top`` or ``#!bottom``
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
-import yaml
-
 from .exceptions import ConfigurationLoadError
-
-try:
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 FINAL = "final"
 TOP = "top"
@@ -51,36 +45,46 @@ class Node:
         return self.value
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """Safe loading with YAML 1.2 core-schema scalars, as ruamel.yaml reads condarc files.
+@cache
+def _loader_class() -> Any:
+    """PyYAML's safe loader (the C one when built with libyaml) reading YAML 1.2 scalars.
 
-    YAML 1.1 (PyYAML's default) would turn ``yes``/``on`` into booleans and ``2024-01-01``
-    into dates; conda sees strings there.
+    ruamel.yaml reads condarc files as YAML 1.2: ``yes``/``on`` stay strings and dates stay
+    text, where PyYAML's YAML 1.1 resolvers would make booleans and dates. Built on first
+    use so that importing this module does not import yaml.
     """
+    import yaml
 
-    yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[misc,valid-type]
+        yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+    Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:int",
+        re.compile(r"^(?:[-+]?[0-9_]+|0o[0-7_]+|0x[0-9a-fA-F_]+)$"),
+        list("-+0123456789"),
+    )
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(
+            r"^(?:[-+]?(?:\.[0-9_]+|[0-9_]+(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
+        list("-+0123456789."),
+    )
+    Loader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+    Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    # An explicit !!timestamp stays text: conda's loader would hand back a type its
+    # configuration cannot hold.
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_str)
+    return Loader
 
 
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-_Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(r"^(?:[-+]?[0-9_]+|0o[0-7_]+|0x[0-9a-fA-F_]+)$"),
-    list("-+0123456789"),
-)
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        r"^(?:[-+]?(?:\.[0-9_]+|[0-9_]+(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-    ),
-    list("-+0123456789."),
-)
-_Loader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
-
-
-def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
+def _construct_int(loader: Any, node: Any) -> int:
     text = str(loader.construct_scalar(node)).replace("_", "")
     sign = -1 if text.startswith("-") else 1
     text = text.lstrip("+-")
@@ -91,14 +95,8 @@ def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
     return sign * int(text, 10)
 
 
-def _construct_str(loader: Any, node: yaml.Node) -> str:
+def _construct_str(loader: Any, node: Any) -> str:
     return str(loader.construct_scalar(node))
-
-
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-# An explicit !!timestamp or !!binary stays text: conda's loader would hand back types
-# its configuration cannot hold.
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_str)
 
 
 def _flag_of(comment_run: list[str]) -> str | None:
@@ -112,6 +110,9 @@ class _Reader:
     """Walks a composed YAML document, building Nodes with their comment flags."""
 
     def __init__(self, text: str, loader: Any, source: str) -> None:
+        import yaml
+
+        self.yaml = yaml
         self.text = text
         self.source = source
         self.has_comments = "#" in text
@@ -151,11 +152,11 @@ class _Reader:
     def _flag_after(self, pos: int) -> str | None:
         return _flag_of(self._comments_from(pos)) if self.has_comments else None
 
-    def _entry_flag(self, key_node: yaml.Node, value_node: yaml.Node) -> str | None:
+    def _entry_flag(self, key_node: Any, value_node: Any) -> str | None:
         """The flag of a map entry: after the ``:`` for a block collection, else after the value."""
         if not self.has_comments:
             return None
-        if isinstance(value_node, (yaml.MappingNode, yaml.SequenceNode)) and not value_node.flow_style:
+        if self._is_block_collection(value_node):
             pos = self._offset(key_node.end_mark)
             colon = self.text.find(":", pos)
             start = self._offset(value_node.start_mark)
@@ -165,17 +166,20 @@ class _Reader:
             return _flag_of(comments)
         return self._flag_after(self._offset(value_node.end_mark))
 
-    def build(self, node: yaml.Node, flag: str | None = None) -> Node:
-        if isinstance(node, yaml.SequenceNode):
+    def _is_block_collection(self, node: Any) -> bool:
+        return isinstance(node, (self.yaml.MappingNode, self.yaml.SequenceNode)) and not node.flow_style
+
+    def build(self, node: Any, flag: str | None = None) -> Node:
+        if isinstance(node, self.yaml.SequenceNode):
             items = []
             for child in node.value:
-                if isinstance(child, (yaml.MappingNode, yaml.SequenceNode)) and not child.flow_style:
+                if self._is_block_collection(child):
                     child_flag = None
                 else:
                     child_flag = self._flag_after(self._offset(child.end_mark))
                 items.append(self.build(child, child_flag))
             return Node(tuple(items), flag, self.source)
-        if isinstance(node, yaml.MappingNode):
+        if isinstance(node, self.yaml.MappingNode):
             self.loader.flatten_mapping(node)
             entries: dict[Any, Node] = {}
             for key_node, value_node in node.value:
@@ -185,7 +189,7 @@ class _Reader:
         return Node(self.loader.construct_object(node, deep=True), flag, self.source)
 
 
-def _mark_text(exc: yaml.YAMLError) -> str:
+def _mark_text(exc: Exception) -> str:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if mark is None:
         return ""
@@ -194,10 +198,12 @@ def _mark_text(exc: yaml.YAMLError) -> str:
 
 def parse_text(text: str, source: str) -> dict[str, Node]:
     """The top-level settings in condarc ``text``; ``source`` names it in errors."""
-    loader = _Loader(text)
+    import yaml
+
+    loader = _loader_class()(text)
     try:
         root = loader.get_single_node()
-        if root is None:
+        if root is None or (isinstance(root, yaml.ScalarNode) and loader.construct_object(root) is None):
             return {}
         if not isinstance(root, yaml.MappingNode):
             kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
