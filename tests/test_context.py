@@ -13,9 +13,9 @@ import subprocess
 import sys
 import textwrap
 import warnings
+from importlib import import_module
 from pathlib import Path
 
-import conda_exports.context as context_module
 import pytest
 from conda_exports.constants import DEFAULT_CHANNELS, DEFAULT_CHANNELS_WIN, SEARCH_PATH, ChannelPriority
 from conda_exports.context import ConfigurationWarning, Context, context, non_x86_machines, reset_context, sys_rc_path
@@ -27,6 +27,8 @@ from conda_exports.exceptions import (
     MultipleKeysError,
     ValidationError,
 )
+
+context_module = import_module("conda_exports.context")  # the module (conda_exports.context is the object)
 
 # The user-level part of conda's search path: every entry a test may create (no /etc, /var/lib).
 USER_SEARCH_PATH = tuple(p for p in SEARCH_PATH if not p.startswith(("/etc/", "/var/lib/", "C:/ProgramData")))
@@ -822,7 +824,10 @@ def test_context_reads_nothing_until_used(tmp_path: Path) -> None:
 
 
 def test_context_is_one_object_rebuilt_in_place(use_condarc) -> None:
+    import conda_exports
+
     assert isinstance(context, Context)
+    assert conda_exports.context is context  # not the submodule of the same name
     assert reset_context(()) is context
     use_condarc("offline: true\n")
     assert context.offline is True
