@@ -19,7 +19,6 @@ Each setting is merged, expanded and checked on first access; a bad value raises
 from __future__ import annotations
 
 import os
-import platform as _platform_module
 import re
 import struct
 import sys
@@ -27,8 +26,6 @@ import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from enum import Enum
 from os.path import abspath, expanduser, isdir, isfile, join
-from pathlib import Path
-from typing import Any, Callable
 
 from ._condarc import BOTTOM, FINAL, TOP, Node, parse_file
 from .constants import (
@@ -65,6 +62,12 @@ from .exceptions import (
     MultiValidationError,
     ValidationError,
 )
+
+# typing and pathlib are imported only where needed: this module is imported by others at their import time.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any, Callable
 
 __all__ = [
     "Context",
@@ -769,6 +772,8 @@ class Context:
         return join(envs_dirs[0], default_env)
 
     def _expand_search_path(self, search_path: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+        from pathlib import Path
+
         mapping: dict[str, str] | None = None
         for entry in search_path:
             if isinstance(entry, Path):
@@ -927,13 +932,13 @@ class Context:
 
     @property
     def arch_name(self) -> str:
-        machine = _platform_module.machine()
+        machine = _machine()
         if machine in non_x86_machines:
             return machine
         return _arch_names[self.bits]
 
     def _native_subdir(self) -> str:
-        machine = _platform_module.machine()
+        machine = _machine()
         if machine in non_x86_machines:
             return f"{self.platform}-{machine}"
         if self.platform == "zos":
@@ -1149,6 +1154,12 @@ class Context:
     def __repr__(self) -> str:
         state = "loaded" if self._loaded else "not loaded yet"
         return f"<conda_exports Context ({state})>"
+
+
+def _machine() -> str:
+    import platform
+
+    return platform.machine()
 
 
 def _expand_path(path: str) -> str:
