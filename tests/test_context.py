@@ -424,11 +424,19 @@ def test_important_env_value_overrides_a_final_file(tmp_path: Path, monkeypatch:
     assert context.channels == ("x", "y")
 
 
-def test_env_map_is_a_type_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CONDA_PROXY_SERVERS", "http://x")
+@pytest.mark.parametrize(
+    "variable,attribute",
+    [
+        ("CONDA_PROXY_SERVERS", "proxy_servers"),
+        ("CONDA_CUSTOM_MULTICHANNELS", "custom_multichannel_urls"),
+        ("CONDA_CHANNEL_SETTINGS", "channel_settings"),
+    ],
+)
+def test_env_maps_are_type_errors(monkeypatch: pytest.MonkeyPatch, variable: str, attribute: str) -> None:
+    monkeypatch.setenv(variable, "http://x,y")
     reset_context(())
-    with pytest.raises(InvalidTypeError, match="proxy_servers"):
-        _ = context.proxy_servers
+    with pytest.raises(InvalidTypeError, match="declared in envvars"):
+        getattr(context, attribute)
 
 
 @pytest.mark.parametrize(

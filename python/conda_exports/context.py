@@ -347,6 +347,8 @@ class _Sequence(_Setting):
             # each item is read again as a single value, which drops an "!important" marker
             parts = (part.strip() for part in text.split(self.delimiter))
             items = tuple(Node(part.split("!important")[0].strip(), None, source) for part in parts if part)
+            for item in items:
+                self.element.load(source, item)  # a list of maps cannot come from a variable
             return Node(items, FINAL if len(text.split("!important")) >= 2 else None, source)
         if not isinstance(node.value, tuple):
             value = node.plain()
