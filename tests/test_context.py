@@ -869,3 +869,56 @@ def test_import_opens_no_condarc(tmp_path: Path) -> None:
     count, opened = result.stdout.splitlines()
     assert count == "1"
     assert str(home / ".condarc") in opened  # and the first use does read it
+
+
+# Where a flag comment belongs, as ruamel.yaml (conda's reader) attaches comments; each case was
+# checked against conda 25.1. (yaml text, {key: (key flag, item flags or entry flags)})
+ATTACHMENT = [
+    ("channels:\n  #!final\n  - c  # note\n", {"channels": (None, [None])}),
+    ("channels:\n  #!top\n  - c\n  - d\n", {"channels": (None, [None, None])}),
+    ("channels:\n#!final\n  - b\n#!bottom\n  - a\n  - d  # note\n", {"channels": (None, ["bottom", None, None])}),
+    ("channels:  #!final\n\n  - c\n", {"channels": ("final", [None])}),
+    ("channels:\n  - a\n  #!top\n  - b\n", {"channels": (None, ["top", None])}),
+    ("channels:\n  - a  # x\n  #!top\n  - b\n", {"channels": (None, [None, None])}),
+    ("channels:\n  - a\n  - b\n#!top\noffline: true\n", {"channels": (None, [None, "top"]), "offline": (None, None)}),
+    ("channels:\n- a  #!top\n- b\n", {"channels": (None, ["top", None])}),
+    ("channels: [c]\n#!final\nx: 1\n", {"channels": (None, [None]), "x": (None, None)}),
+    ("channels: [c]  #!final\nx: 1\n", {"channels": ("final", [None]), "x": (None, None)}),
+    ("channels:\n  - a\n  - [b]\n  #!top\n", {"channels": (None, [None, None])}),
+    ("offline: true\n\n#!final\nbld: x\n", {"offline": ("final", None), "bld": (None, None)}),
+    ("offline: true\n  #!final\nbld: x\n", {"offline": ("final", None), "bld": (None, None)}),
+    ("offline: 'true'\n#!final\nbld: x\n", {"offline": ("final", None), "bld": (None, None)}),
+    ("offline: true  # a\n#!final\nbld: x\n", {"offline": (None, None), "bld": (None, None)}),
+    ("proxy_servers:\n  http: a\n  #!final\n  https: b\n", {"proxy_servers": (None, {"http": "final"})}),
+    ("proxy_servers:\n  #!final\n  http: a\n", {"proxy_servers": (None, {})}),
+    ("proxy_servers: {http: a}\n#!final\nx: 1\n", {"proxy_servers": (None, {}), "x": (None, None)}),
+    ("proxy_servers:\n  http: [a]\n  #!final\n", {"proxy_servers": (None, {})}),
+]
+
+
+@pytest.mark.parametrize("text,expected", ATTACHMENT)
+def test_flag_comments_attach_where_ruamel_attaches_them(text: str, expected: dict) -> None:
+    from conda_exports._condarc import parse_text
+
+    settings = parse_text(text, "test.yml")
+    got = {}
+    for key, node in settings.items():
+        if isinstance(node.value, tuple):
+            inner = [item.flag for item in node.value]
+        elif isinstance(node.value, dict):
+            inner = {name: child.flag for name, child in node.value.items() if child.flag}
+        else:
+            inner = None
+        got[key] = (node.flag, inner)
+    assert got == expected
+
+
+def test_duplicate_keys_are_malformed(tmp_path: Path) -> None:
+    path = write(tmp_path / ".condarc", "channels: [a]\noffline: true\nchannels: [b]\n")
+    with pytest.raises(ConfigurationLoadError, match=r"line 3, column 1: found duplicate key 'channels'"):
+        reset_context([str(path)])
+
+
+def test_yaml_merge_keys(use_condarc) -> None:
+    use_condarc("base: &base {http: http://a, https: https://a}\nproxy_servers:\n  <<: *base\n  https: https://b\n")
+    assert context.proxy_servers == {"http": "http://a", "https": "https://b"}

@@ -156,25 +156,57 @@ class _Reader:
                 break
         return found
 
-    def _flag_after(self, pos: int) -> str | None:
-        return _flag_of(self._comments_from(pos)) if self.has_comments else None
+    def _flag_after(self, pos: int, same_line: bool) -> str | None:
+        """The flag of the comment run from ``pos``; with ``same_line`` it must start on that line."""
+        if not self.has_comments:
+            return None
+        if same_line:
+            text = self.text
+            while pos < len(text) and text[pos] in " \t":
+                pos += 1
+            if pos >= len(text) or text[pos] != "#":
+                return None
+        return _flag_of(self._comments_from(pos))
+
+    def _value_flag(self, node: Any) -> str | None:
+        """The flag after a scalar (comment lines below count) or a flow collection (its own line only)."""
+        return self._flag_after(self._offset(node.end_mark), same_line=not isinstance(node, self.yaml.ScalarNode))
 
     def _entry_flag(self, key_node: Any, value_node: Any) -> str | None:
         """The flag of a map entry: after the ``:`` for a block collection, else after the value."""
         if not self.has_comments:
             return None
         if self._is_block_collection(value_node):
-            pos = self._offset(key_node.end_mark)
-            colon = self.text.find(":", pos)
-            start = self._offset(value_node.start_mark)
-            if colon < 0 or colon >= start:
+            # Only a comment on the key's own line belongs to the key; comment lines below
+            # it go to the first item (ruamel's attachment).
+            colon = self.text.find(":", self._offset(key_node.end_mark))
+            if colon < 0 or colon >= self._offset(value_node.start_mark):
                 return None
-            comments = self._comments_from(colon + 1)
-            return _flag_of(comments)
-        return self._flag_after(self._offset(value_node.end_mark))
+            return self._flag_after(colon + 1, same_line=True)
+        return self._value_flag(value_node)
 
     def _is_block_collection(self, node: Any) -> bool:
         return isinstance(node, (self.yaml.MappingNode, self.yaml.SequenceNode)) and not node.flow_style
+
+    def _reject_duplicate_keys(self, node: Any) -> None:
+        # ruamel (conda's reader) refuses a key given twice in one mapping; PyYAML keeps the last.
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.loader.construct_object(key_node, deep=True)
+            try:
+                duplicate = key in seen
+                seen.add(key)
+            except TypeError:
+                continue  # an unhashable key; the constructor reports it
+            if duplicate:
+                raise self.yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    f"found duplicate key {key!r}",
+                    key_node.start_mark,
+                )
 
     def build(self, node: Any, flag: str | None = None) -> Node:
         if isinstance(node, self.yaml.SequenceNode):
@@ -183,10 +215,11 @@ class _Reader:
                 if self._is_block_collection(child):
                     child_flag = None
                 else:
-                    child_flag = self._flag_after(self._offset(child.end_mark))
+                    child_flag = self._value_flag(child)
                 items.append(self.build(child, child_flag))
             return Node(tuple(items), flag, self.source)
         if isinstance(node, self.yaml.MappingNode):
+            self._reject_duplicate_keys(node)
             self.loader.flatten_mapping(node)
             entries: dict[Any, Node] = {}
             for key_node, value_node in node.value:
