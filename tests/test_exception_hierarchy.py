@@ -21,6 +21,11 @@ HIERARCHY = {
     "UnsatisfiableError": ("CondaError", "Exception"),
     "ResolvePackageNotFound": ("CondaError", "Exception"),
     "ChecksumMismatchError": ("CondaError", "Exception"),
+    "CondaVerificationError": ("CondaError", "Exception"),
+    "CondaValueError": ("CondaError", "ValueError", "Exception"),
+    "InvalidSpec": ("CondaError", "ValueError", "Exception"),
+    "InvalidVersionSpec": ("InvalidSpec", "CondaError", "ValueError", "Exception"),
+    "InvalidMatchSpec": ("InvalidSpec", "CondaError", "ValueError", "Exception"),
 }
 
 
