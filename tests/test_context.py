@@ -922,3 +922,17 @@ def test_duplicate_keys_are_malformed(tmp_path: Path) -> None:
 def test_yaml_merge_keys(use_condarc) -> None:
     use_condarc("base: &base {http: http://a, https: https://a}\nproxy_servers:\n  <<: *base\n  https: https://b\n")
     assert context.proxy_servers == {"http": "http://a", "https": "https://b"}
+
+
+def test_allowlist_and_denylist(use_condarc) -> None:
+    pytest.importorskip("conda_exports.models.channel")
+    from conda_exports.exceptions import ChannelDenied, ChannelNotAllowed
+
+    use_condarc("channels: [conda-forge, bioconda]\nallowlist_channels: [conda-forge]\n")
+    with pytest.raises(ChannelNotAllowed, match="channel name: bioconda"):
+        _ = context.channels
+    use_condarc("channels: [conda-forge, bioconda]\ndenylist_channels: [bioconda]\n")
+    with pytest.raises(ChannelDenied, match="channel url: https://conda.anaconda.org/bioconda"):
+        _ = context.channels
+    use_condarc("channels: [conda-forge, bioconda]\nallowlist_channels: [conda-forge, bioconda]\n")
+    assert context.channels == ("conda-forge", "bioconda")

@@ -163,3 +163,18 @@ def test_configuration_errors_are_conda_errors() -> None:
     assert issubclass(exc.ConfigurationError, exc.CondaError)
     assert issubclass(exc.MultiValidationError, exc.CondaMultiError)
     assert issubclass(exc.MultiValidationError, exc.ConfigurationError)
+
+
+class _Channel:
+    name = "conda-forge"
+    base_url = "https://conda.anaconda.org/conda-forge"
+
+
+def test_channel_allowlist_errors() -> None:
+    assert issubclass(exc.ChannelDenied, exc.ChannelNotAllowed)
+    assert issubclass(exc.ChannelNotAllowed, exc.ChannelError)
+    assert issubclass(exc.ChannelError, exc.CondaError)
+    assert str(exc.ChannelDenied(_Channel())) == (
+        "Channel included in denylist:\n  channel name: conda-forge\n  channel url: https://conda.anaconda.org/conda-forge\n"
+    )
+    assert str(exc.ChannelNotAllowed(_Channel())).startswith("Channel not included in allowlist:\n")

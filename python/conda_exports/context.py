@@ -1133,14 +1133,20 @@ class Context:
         return self._validate_channels((*local, *configured))
 
     def _validate_channels(self, channels: tuple[str, ...]) -> tuple[str, ...]:
+        """conda's allowlist / denylist check, by the channels' base URLs; then duplicates dropped."""
         allow, deny = self.allowlist_channels, self.denylist_channels
         if allow or deny:
-            try:
-                from .models.channel import validate_channels
-            except ImportError:
-                pass  # the channel models are not there to resolve names to URLs
-            else:
-                validate_channels(self, channels)
+            from .exceptions import ChannelDenied, ChannelNotAllowed
+            from .models.channel import Channel
+
+            allowed = {url for name in allow for url in Channel(name).base_urls}
+            denied = {url for name in deny for url in Channel(name).base_urls}
+            for channel in map(Channel, channels):
+                for url in channel.base_urls:
+                    if url in denied:
+                        raise ChannelDenied(channel)
+                    if allowed and url not in allowed:
+                        raise ChannelNotAllowed(channel)
         return _unique_strings(channels)
 
     @property

@@ -593,3 +593,34 @@ conda config --set unsatisfiable_hints True
         if strict:
             msg += "\nNote that strict channel priority may have removed packages required for satisfiability."
         super().__init__(msg)
+
+
+class ChannelError(CondaError):
+    pass
+
+
+class ChannelNotAllowed(ChannelError):
+    """A channel outside ``allowlist_channels``; ``channel`` is a Channel (name and base_url)."""
+
+    warning = "Channel not included in allowlist"
+
+    def __init__(self, channel: Any) -> None:
+        message = _dals(
+            """
+        %(warning)s:
+          channel name: %(channel_name)s
+          channel url: %(channel_url)s
+        """
+        )
+        super().__init__(
+            message,
+            channel_url=_maybe_unquote(channel.base_url),
+            channel_name=channel.name,
+            warning=self.warning,
+        )
+
+
+class ChannelDenied(ChannelNotAllowed):
+    """A channel listed in ``denylist_channels``."""
+
+    warning = "Channel included in denylist"
