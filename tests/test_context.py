@@ -896,11 +896,12 @@ ATTACHMENT = [
 ]
 
 
+@pytest.mark.parametrize("pure", [False, True], ids=["libyaml", "pure-python-yaml"])
 @pytest.mark.parametrize("text,expected", ATTACHMENT)
-def test_flag_comments_attach_where_ruamel_attaches_them(text: str, expected: dict) -> None:
+def test_flag_comments_attach_where_ruamel_attaches_them(text: str, expected: dict, pure: bool) -> None:
     from conda_exports._condarc import parse_text
 
-    settings = parse_text(text, "test.yml")
+    settings = parse_text(text, "test.yml", pure=pure)
     got = {}
     for key, node in settings.items():
         if isinstance(node.value, tuple):
@@ -936,3 +937,22 @@ def test_allowlist_and_denylist(use_condarc) -> None:
         _ = context.channels
     use_condarc("channels: [conda-forge, bioconda]\nallowlist_channels: [conda-forge, bioconda]\n")
     assert context.channels == ("conda-forge", "bioconda")
+
+
+def test_the_c_loader_is_used_when_there() -> None:
+    import yaml
+    from conda_exports._condarc import _loader_class
+
+    if getattr(yaml, "__with_libyaml__", False):
+        assert issubclass(_loader_class(), yaml.CSafeLoader)
+    assert issubclass(_loader_class(pure=True), yaml.SafeLoader)
+
+
+def test_both_yaml_loaders_read_the_same_values() -> None:
+    from conda_exports._condarc import parse_text
+
+    text = "channels: [yes, 0o17, 1_000, 'x']\noffline: on\nproxy_servers:\n  http: ~\n  https: é  #!final\nn: .5\n"
+    fast = parse_text(text, "f.yml")
+    pure = parse_text(text, "f.yml", pure=True)
+    assert {k: (v.plain(), v.flag) for k, v in fast.items()} == {k: (v.plain(), v.flag) for k, v in pure.items()}
+    assert fast["proxy_servers"].value["https"].flag == "final"

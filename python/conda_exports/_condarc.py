@@ -53,7 +53,7 @@ class Node:
 
 
 @cache
-def _loader_class() -> Any:
+def _loader_class(pure: bool = False) -> Any:
     """PyYAML's safe loader (the C one when built with libyaml) reading YAML 1.2 scalars.
 
     ruamel.yaml reads condarc files as YAML 1.2: ``yes``/``on`` stay strings and dates stay
@@ -62,7 +62,7 @@ def _loader_class() -> Any:
     """
     import yaml
 
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    base = yaml.SafeLoader if pure else getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     class Loader(base):  # type: ignore[misc,valid-type]
         yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
@@ -236,11 +236,11 @@ def _mark_text(exc: Exception) -> str:
     return f" at line {mark.line + 1}, column {mark.column + 1}"
 
 
-def parse_text(text: str, source: str) -> dict[str, Node]:
+def parse_text(text: str, source: str, *, pure: bool = False) -> dict[str, Node]:
     """The top-level settings in condarc ``text``; ``source`` names it in errors."""
     import yaml
 
-    loader = _loader_class()(text)
+    loader = _loader_class(pure)(text)
     try:
         root = loader.get_single_node()
         if root is None or (isinstance(root, yaml.ScalarNode) and loader.construct_object(root) is None):
