@@ -956,3 +956,10 @@ def test_both_yaml_loaders_read_the_same_values() -> None:
     pure = parse_text(text, "f.yml", pure=True)
     assert {k: (v.plain(), v.flag) for k, v in fast.items()} == {k: (v.plain(), v.flag) for k, v in pure.items()}
     assert fast["proxy_servers"].value["https"].flag == "final"
+
+
+def test_override_is_temporary(use_condarc) -> None:
+    use_condarc("offline: false\n")
+    with context._override("offline", True):
+        assert context.offline is True
+    assert context.offline is False

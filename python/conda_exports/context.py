@@ -24,6 +24,7 @@ import struct
 import sys
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from enum import Enum
 from os.path import abspath, expanduser, isdir, isfile, join
 
@@ -1158,6 +1159,21 @@ class Context:
     @property
     def use_only_tar_bz2(self) -> bool:
         return bool(self._use_only_tar_bz2)
+
+    @contextmanager
+    def _override(self, key: str, value: Any) -> Iterator[None]:
+        """Temporarily sets a setting (as conda's ``context._override``)."""
+        missing = object()
+        old = self.__dict__.get(key, missing)
+        setattr(self, key, value)
+        try:
+            yield
+        finally:
+            # conda sets the old value back, which pins it past later resets; drop ours instead
+            if old is missing:
+                self.__dict__.pop(key, None)
+            else:
+                setattr(self, key, old)
 
     def __repr__(self) -> str:
         state = "loaded" if self._loaded else "not loaded yet"
