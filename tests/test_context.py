@@ -963,3 +963,5 @@ def test_override_is_temporary(use_condarc) -> None:
     with context._override("offline", True):
         assert context.offline is True
     assert context.offline is False
+    use_condarc("offline: true\n")
+    assert context.offline is True  # nothing pinned by the override
