@@ -27,6 +27,8 @@ from conda_exports.exceptions import (
     MultipleKeysError,
     ValidationError,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 context_module = import_module("conda_exports.context")  # the module (conda_exports.context is the object)
 
@@ -965,3 +967,24 @@ def test_override_is_temporary(use_condarc) -> None:
     assert context.offline is False
     use_condarc("offline: true\n")
     assert context.offline is True  # nothing pinned by the override
+
+
+names = st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f"]), min_size=1, max_size=4)
+
+
+@settings(max_examples=60, deadline=None)
+@given(sources=st.lists(names, min_size=1, max_size=4), final_at=st.one_of(st.none(), st.integers(0, 3)))
+def test_sequence_merge_rule(
+    tmp_path_factory: pytest.TempPathFactory, sources: list[list[str]], final_at: int | None
+) -> None:
+    """Without top/bottom: sources up to the first #!final, latest first, duplicates dropped."""
+    directory = tmp_path_factory.mktemp("merge")
+    paths = []
+    for index, items in enumerate(sources):
+        flag = "  #!final" if index == final_at else ""
+        body = "".join(f"  - {item}\n" for item in items)
+        paths.append(str(write(directory / f"{index}.yml", f"channels:{flag}\n{body}")))
+    reset_context(paths)
+    relevant = sources if final_at is None else sources[: final_at + 1]
+    expected = tuple(dict.fromkeys(item for items in reversed(relevant) for item in items))
+    assert context.channels == expected
