@@ -988,3 +988,9 @@ def test_sequence_merge_rule(
     relevant = sources if final_at is None else sources[: final_at + 1]
     expected = tuple(dict.fromkeys(item for items in reversed(relevant) for item in items))
     assert context.channels == expected
+
+
+def test_map_values_are_copies(use_condarc) -> None:
+    use_condarc("proxy_servers: {http: http://p}\n")
+    context.proxy_servers["https"] = "changed"
+    assert context.proxy_servers == {"http": "http://p"}

@@ -806,7 +806,9 @@ class Context:
     def _setting_value(self, setting: _Setting) -> Any:
         cache = self._cache
         if setting.name in cache and self._loaded:
-            return cache[setting.name]
+            value = cache[setting.name]
+            # a copy, so that a caller's change cannot leak into the context (conda's are frozen)
+            return dict(value) if isinstance(value, dict) else value
         self._ensure_loaded()
         cache = self._cache
         errors: list[Exception] = []
@@ -840,7 +842,7 @@ class Context:
                 value = dict(value)
         _raise_errors(errors)
         cache[setting.name] = value
-        return value
+        return dict(value) if isinstance(value, dict) else value
 
     # -- where the configuration came from
 
