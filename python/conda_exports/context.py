@@ -1101,7 +1101,17 @@ class Context:
 
     @property
     def custom_multichannel_urls(self) -> dict[str, tuple[str, ...]]:
-        """Named groups of channels: the configured ones, then ``defaults`` and ``local`` (these win)."""
+        """Named groups of channels: the configured ones, then ``defaults`` and ``local`` (these win).
+
+        Computed once per reset, as conda memoizes it (``local`` lists the build roots existing then).
+        """
+        self._ensure_loaded()
+        cached = self._cache.get("custom_multichannel_urls")
+        if cached is None:
+            cached = self._cache["custom_multichannel_urls"] = self._compute_custom_multichannel_urls()
+        return dict(cached)
+
+    def _compute_custom_multichannel_urls(self) -> dict[str, tuple[str, ...]]:
         if not on_win and self.subdir.startswith("win-") and self._default_channels == DEFAULT_CHANNELS_UNIX:
             default_channels = list(DEFAULT_CHANNELS_WIN)
         else:
