@@ -994,3 +994,31 @@ def test_map_values_are_copies(use_condarc) -> None:
     use_condarc("proxy_servers: {http: http://p}\n")
     context.proxy_servers["https"] = "changed"
     assert context.proxy_servers == {"http": "http://p"}
+
+
+@pytest.mark.skipif(sys.platform.startswith("win"), reason="pathlib's own rules are used on Windows")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/etc/conda/condarc.d/",
+        "//server/x/",
+        "///a//b/./c",
+        "a/./b/",
+        ".",
+        "",
+        "./x",
+        "~",
+        "~/.condarc",
+        "~/x/../y",
+        "$CONDA_ROOT/.condarc",
+        "a/..",
+        "~/",
+    ],
+)
+def test_search_path_text_is_spelled_as_pathlib_spells_it(text: str) -> None:
+    assert context_module._path_text(text) == str(Path(text).expanduser())
+
+
+@pytest.mark.parametrize("name", [".condarc", "a.yml", "a.b.yaml", "x.", "noext", ".hidden.yml", "..yml"])
+def test_suffix_as_pathlib(name: str) -> None:
+    assert context_module._suffix(name) == Path(name).suffix

@@ -64,10 +64,9 @@ from .exceptions import (
     ValidationError,
 )
 
-# typing and pathlib are imported only where needed: this module is imported by others at their import time.
+# typing is imported only for type checkers: this module is imported by others at their import time.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from pathlib import Path
     from typing import Any, Callable
 
 __all__ = [
@@ -726,7 +725,7 @@ class Context:
         self._requested_search_path = SEARCH_PATH if search_path is None else tuple(search_path)
         self._environ: Mapping[str, str] = os.environ if env is None else env
         self._loaded = False
-        self._search_path: tuple[Path, ...] = ()
+        self._search_path: tuple[str, ...] = ()
         self._sources: list[tuple[str, dict[str, Node]]] = []
         self._cache: dict[str, Any] = {}
 
@@ -734,8 +733,7 @@ class Context:
         """Reads every file of the search path and the CONDA_* variables (once per reset)."""
         paths = tuple(dict.fromkeys(self._expand_search_path(self._requested_search_path)))
         sources: list[tuple[str, dict[str, Node]]] = []
-        for path in paths:
-            name = str(path)
+        for name in paths:
             try:
                 settings = parse_file(name)
             except UnicodeDecodeError as exc:
@@ -774,22 +772,34 @@ class Context:
                 return candidate
         return join(envs_dirs[0], default_env)
 
-    def _expand_search_path(self, search_path: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-        from pathlib import Path
-
+    def _expand_search_path(self, search_path: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
+        """The condarc files the search path names, in order (a directory gives its YAML files by name)."""
         mapping: dict[str, str] | None = None
         for entry in search_path:
-            if isinstance(entry, Path):
-                path = entry
+            if _is_pathlib_path(entry):
+                path = str(entry)  # taken as given, as conda takes Path objects
             else:
                 if mapping is None:
                     mapping = {**self._environ, "CONDA_PREFIX": self._template_prefix()}
-                path = Path(_expand_search_entry(os.fspath(entry), mapping)).expanduser()
-            if path.is_file():
-                if path.name in _CONDARC_FILENAMES or path.suffix in _YAML_EXTENSIONS:
+                path = _path_text(_expand_search_entry(os.fspath(entry), mapping))
+            if isfile(path):
+                name = _base_name(path)
+                if name in _CONDARC_FILENAMES or _suffix(name) in _YAML_EXTENSIONS:
                     yield path
-            elif path.is_dir():
-                yield from (sub for sub in sorted(path.iterdir()) if sub.suffix in _YAML_EXTENSIONS and sub.is_file())
+            elif isdir(path):
+                try:
+                    names = os.listdir(path)
+                except OSError as exc:
+                    warnings.warn(
+                        f"Ignoring configuration directory ({path}) that cannot be read: {exc.strerror or exc}",
+                        ConfigurationWarning,
+                        stacklevel=5,
+                    )
+                    continue
+                for name in sorted(names, key=_name_order):
+                    child = _join_path_text(path, name)
+                    if _suffix(name) in _YAML_EXTENSIONS and isfile(child):
+                        yield child
 
     def _env_settings(self) -> dict[str, Node]:
         prefix = f"{APP_NAME.upper()}_"
@@ -850,7 +860,7 @@ class Context:
     def search_path(self) -> tuple[str, ...]:
         """The condarc files read, lowest priority first."""
         self._ensure_loaded()
-        return tuple(str(path) for path in self._search_path)
+        return self._search_path
 
     @property
     def config_files(self) -> tuple[str, ...]:
@@ -1190,6 +1200,62 @@ class Context:
     def __repr__(self) -> str:
         state = "loaded" if self._loaded else "not loaded yet"
         return f"<conda_exports Context ({state})>"
+
+
+# -- paths as pathlib would spell them (pathlib itself costs several ms to import) ----------
+
+
+def _is_pathlib_path(entry: object) -> bool:
+    pathlib = sys.modules.get("pathlib")
+    return pathlib is not None and isinstance(entry, pathlib.PurePath)
+
+
+def _path_text(text: str) -> str:
+    """``str(Path(text).expanduser())``."""
+    if on_win:  # pragma: no cover - pathlib's Windows rules (drives, UNC) are not worth copying
+        from pathlib import Path
+
+        return str(Path(text).expanduser())
+    path = _pure_posix(text)
+    if path.startswith("~"):
+        first, sep, rest = path.partition("/")
+        home = expanduser(first)
+        if not home.startswith("~"):
+            path = _pure_posix(home + sep + rest)
+    return path
+
+
+def _pure_posix(text: str) -> str:
+    """``str(PurePosixPath(text))``: empty and ``.`` parts dropped; ``//`` kept only as exactly two leading slashes."""
+    if text.startswith("/"):
+        root = "//" if text.startswith("//") and not text.startswith("///") else "/"
+    else:
+        root = ""
+    parts = [part for part in text.split("/") if part and part != "."]
+    if not root and not parts:
+        return "."
+    return root + "/".join(parts)
+
+
+def _join_path_text(directory: str, name: str) -> str:
+    if directory == ".":
+        return name
+    return directory + name if directory.endswith(os.sep) else directory + os.sep + name
+
+
+def _base_name(path: str) -> str:
+    return os.path.basename(path)
+
+
+def _suffix(name: str) -> str:
+    """``PurePath(name).suffix``: from the last dot, unless the name starts or ends with it."""
+    index = name.rfind(".")
+    return name[index:] if 0 < index < len(name) - 1 else ""
+
+
+def _name_order(name: str) -> str:
+    # pathlib sorts Windows paths case-insensitively
+    return name.lower() if on_win else name
 
 
 def _machine() -> str:
