@@ -396,14 +396,19 @@ def _describe_response(response: Any, content_max_len: int = 1024) -> str | None
         if content_max_len:
             lines.append("")
             content_type = response.headers.get("Content-Type")
-            if content_type is not None and (
-                content_type == "application/json"
-                or content_type.startswith("text/")
-                or content_type == "application/xml"
-            ):
+            if content_type == "application/json":
+                import json
+                from itertools import islice
+
+                text = response.text
+                if len(text) > content_max_len:
+                    content = text
+                else:
+                    content = json.dumps(dict(islice(json.loads(text).items(), content_max_len)), indent=2)
+                lines.append(content[:content_max_len])
+                lines.append("")
+            elif content_type is not None and (content_type.startswith("text/") or content_type == "application/xml"):
                 lines.append(response.text[:content_max_len])
-                if content_type == "application/json":
-                    lines.append("")
         lines.append("")
         return "\n".join(lines)
     except Exception:
