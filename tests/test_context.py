@@ -36,6 +36,13 @@ context_module = import_module("conda_exports.context")  # the module (conda_exp
 USER_SEARCH_PATH = tuple(p for p in SEARCH_PATH if not p.startswith(("/etc/", "/var/lib/", "C:/ProgramData")))
 
 
+@pytest.fixture
+def user_search_path(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> tuple[str, ...]:
+    """USER_SEARCH_PATH, with sys.prefix (where $CONDA_PREFIX points when unset) an empty directory."""
+    monkeypatch.setattr(sys, "prefix", str(tmp_path_factory.mktemp("sys-prefix")))
+    return USER_SEARCH_PATH
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text), encoding="utf-8")
@@ -114,7 +121,12 @@ SOURCES = [
 
 @pytest.mark.parametrize("variable,relative", SOURCES)
 def test_each_search_path_source_is_read(
-    variable: str | None, relative: str, isolated_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    user_search_path: tuple[str, ...],
+    variable: str | None,
+    relative: str,
+    isolated_config: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     if variable is None:
         path = write(isolated_config / relative, "channels: [from-source]\n")
@@ -124,56 +136,66 @@ def test_each_search_path_source_is_read(
     else:
         path = write(tmp_path / relative, "channels: [from-source]\n")
         monkeypatch.setenv(variable, str(tmp_path))
-    reset_context(USER_SEARCH_PATH)
+    reset_context(user_search_path)
     assert context.search_path == (str(path),)
     assert context.channels == ("from-source",)
 
 
-def test_condarc_variable_needs_a_condarc_name_or_yaml_suffix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_condarc_variable_needs_a_condarc_name_or_yaml_suffix(
+    user_search_path: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CONDARC", str(write(tmp_path / "settings.txt", "channels: [x]\n")))
-    reset_context(USER_SEARCH_PATH)
+    reset_context(user_search_path)
     assert context.search_path == ()
 
 
-def test_condarc_variable_may_name_a_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_condarc_variable_may_name_a_directory(
+    user_search_path: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write(tmp_path / "rc" / "b.yml", "channels: [b]\n")
     write(tmp_path / "rc" / "a.yaml", "channels: [a]\n")
     monkeypatch.setenv("CONDARC", str(tmp_path / "rc"))
-    reset_context(USER_SEARCH_PATH)
+    reset_context(user_search_path)
     assert context.channels == ("b", "a")
 
 
 def test_root_prefix_condarc_is_read_when_no_environment_is_active(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    user_search_path: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # With CONDA_PREFIX unset, conda's $CONDA_PREFIX/.condarc means <sys.prefix>/.condarc.
     monkeypatch.setattr(sys, "prefix", str(tmp_path))
     path = write(tmp_path / ".condarc", "channels: [from-sys-prefix]\n")
-    reset_context(USER_SEARCH_PATH)
+    reset_context(user_search_path)
     assert context.search_path == (str(path),)
     assert context.channels == ("from-sys-prefix",)
 
 
-def test_conda_default_env_path_names_the_prefix_to_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_conda_default_env_path_names_the_prefix_to_read(
+    user_search_path: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = write(tmp_path / "env1" / ".condarc", "channels: [env1]\n")
     monkeypatch.setenv("CONDA_DEFAULT_ENV", str(tmp_path / "env1"))
-    reset_context(USER_SEARCH_PATH)
+    reset_context(user_search_path)
     assert context.search_path == (str(path),)
     assert context.default_prefix == str(tmp_path / "env1")
 
 
-def test_condarc_d_contributes_yaml_files_in_name_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_condarc_d_contributes_yaml_files_in_name_order(
+    user_search_path: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     directory = tmp_path / "condarc.d"
     for name in ("b.yml", "a.yaml", "10.yml", "c.txt", "d.json"):
         write(directory / name, f"channels: [{name}]\n")
     (directory / "z.yml").mkdir()  # a directory is not a file
     monkeypatch.setenv("CONDA_ROOT", str(tmp_path))
-    reset_context(USER_SEARCH_PATH)
+    reset_context(user_search_path)
     assert [Path(p).name for p in context.search_path] == ["10.yml", "a.yaml", "b.yml"]
     assert context.channels == ("b.yml", "a.yaml", "10.yml")
 
 
-def test_precedence_of_the_user_sources(isolated_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_precedence_of_the_user_sources(
+    user_search_path: tuple[str, ...], isolated_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     prefix = tmp_path / "prefix"
     write(isolated_config / ".config/conda/.condarc", "offline: true\nbld_path: /xdg\nssl_verify: false\n")
     write(isolated_config / ".conda/condarc", "bld_path: /dot-conda\nsubdir: linux-32\n")
@@ -182,14 +204,14 @@ def test_precedence_of_the_user_sources(isolated_config: Path, tmp_path: Path, m
     condarc = write(tmp_path / "rc.yml", "channel_alias: https://condarc.example\n")
     monkeypatch.setenv("CONDA_PREFIX", str(prefix))
     monkeypatch.setenv("CONDARC", str(condarc))
-    reset_context(USER_SEARCH_PATH)
+    reset_context(user_search_path)
     assert context.offline is True  # only one source
     assert context.ssl_verify is False
     assert context.bld_path == "/home"  # ~/.condarc over ~/.conda/condarc over ~/.config
     assert context.subdir == "win-64"  # $CONDA_PREFIX over ~/.condarc
     assert context.channel_alias_url == "https://condarc.example"  # $CONDARC last
     monkeypatch.setenv("CONDA_CHANNEL_ALIAS", "https://env.example")
-    reset_context(USER_SEARCH_PATH)
+    reset_context(user_search_path)
     assert context.channel_alias_url == "https://env.example"  # variables over every file
 
 
@@ -646,10 +668,10 @@ def test_empty_files_set_nothing(tmp_path: Path, text: str) -> None:
 
 
 def test_root_prefix_defaults_to_sys_prefix_and_conda_root_only_adds_a_search_place(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    user_search_path: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CONDA_ROOT", str(tmp_path))
-    reset_context(USER_SEARCH_PATH)
+    reset_context(user_search_path)
     assert context.root_prefix == os.path.abspath(sys.prefix)
     assert context.root_dir == context.root_prefix
 
