@@ -550,7 +550,7 @@ def test_values_coerced_to_the_settings_type(use_condarc) -> None:
 
 
 def test_unknown_keys_are_kept_and_ignored(use_condarc) -> None:
-    path = use_condarc("unknown_key: 1\nchannels: [a]\nnested: {x: [1]}\n")
+    path = use_condarc("unknown_key: 1\nchannels: [a]\nnested: {x: [1]}\n2: two\n")
     assert context.channels == ("a",)
     assert context.raw_data[str(path)]["unknown_key"] == 1
 

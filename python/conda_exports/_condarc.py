@@ -258,12 +258,8 @@ def parse_text(text: str, source: str, *, pure: bool = False) -> dict[str, Node]
         ) from None
     finally:
         loader.dispose()
-    settings: dict[str, Node] = {}
-    for key, value in document.value.items():
-        if not isinstance(key, str):
-            raise ConfigurationLoadError(source, "  reason: setting name %(key)r is not a string", key=key)
-        settings[key] = value
-    return settings
+    # keys that name no setting (a number, say) are kept and ignored, like any unknown key
+    return dict(document.value)
 
 
 def parse_file(path: str) -> dict[str, Node]:
