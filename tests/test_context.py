@@ -1044,3 +1044,10 @@ def test_search_path_text_is_spelled_as_pathlib_spells_it(text: str) -> None:
 @pytest.mark.parametrize("name", [".condarc", "a.yml", "a.b.yaml", "x.", "noext", ".hidden.yml", "..yml"])
 def test_suffix_as_pathlib(name: str) -> None:
     assert context_module._suffix(name) == Path(name).suffix
+
+
+def test_config_files_are_those_setting_something_known(tmp_path: Path) -> None:
+    paths = files(tmp_path, "offline: true\n", "unknown_only: 1\n", "", "envs_path: [/e]\n")
+    reset_context(paths)
+    assert context.search_path == tuple(paths)
+    assert context.config_files == (paths[0], paths[3])

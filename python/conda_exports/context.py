@@ -864,9 +864,12 @@ class Context:
 
     @property
     def config_files(self) -> tuple[str, ...]:
-        """The files that set at least one setting."""
+        """The files that set at least one known setting."""
         self._ensure_loaded()
-        return tuple(source for source, settings in self._sources if source != _ENV_SOURCE and settings)
+        known = _known_names(type(self))
+        return tuple(
+            source for source, settings in self._sources if source != _ENV_SOURCE and not known.isdisjoint(settings)
+        )
 
     @property
     def raw_data(self) -> dict[str, dict[str, Any]]:
@@ -1256,6 +1259,16 @@ def _suffix(name: str) -> str:
 def _name_order(name: str) -> str:
     # pathlib sorts Windows paths case-insensitively
     return name.lower() if on_win else name
+
+
+def _known_names(cls: type) -> frozenset[str]:
+    """Every key (names and aliases) of the settings of ``cls``."""
+    names: set[str] = set()
+    for klass in cls.__mro__:
+        for value in vars(klass).values():
+            if isinstance(value, _Setting):
+                names.update(value.names)
+    return frozenset(names)
 
 
 def _machine() -> str:
