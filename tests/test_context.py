@@ -1051,3 +1051,86 @@ def test_config_files_are_those_setting_something_known(tmp_path: Path) -> None:
     reset_context(paths)
     assert context.search_path == tuple(paths)
     assert context.config_files == (paths[0], paths[3])
+
+
+# (plain scalar, the value conda 25.1 reads); where ruamel crashes ("0o_", "._") the text is kept
+SCALARS = [
+    ("1_0", 10),
+    ("1_.5", 1.5),
+    ("1e5", 100000.0),
+    ("1.e5", 100000.0),
+    (".5e3", ".5e3"),
+    ("0b101", 5),
+    ("1:30", "1:30"),
+    ("0o8", "0o8"),
+    ("08", 8),
+    ("0.1.2", "0.1.2"),
+    ("-0", 0),
+    ("+1", 1),
+    ("017", 17),
+    ("0o17", 15),
+    ("-0x1f", -31),
+    ("3.10", 3.1),
+    ("1.", 1.0),
+    (".5", 0.5),
+    ("5e", "5e"),
+    ("0b", "0b"),
+    ("Yes", "Yes"),
+    ("on", "on"),
+    ("~", None),
+    ("Null", None),
+    ("nulL", "nulL"),
+    ("True", True),
+    ("tRue", "tRue"),
+    (".5E+3", 500.0),
+    ("_", "_"),
+    ("0o_", "0o_"),
+    ("._", "._"),
+    ("+_", "+_"),
+]
+
+
+@pytest.mark.parametrize("pure", [False, True], ids=["libyaml", "pure-python-yaml"])
+@pytest.mark.parametrize("text,value", SCALARS)
+def test_scalars_read_as_ruamel_reads_them(text: str, value: object, pure: bool) -> None:
+    from conda_exports._condarc import parse_text
+
+    got = parse_text(f"k: {text}\n", "s.yml", pure=pure)["k"].value
+    assert got == value and type(got) is type(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab:-#!{}[],'\"\n &*|>?%@`\t.0_~", max_size=60))
+def test_any_text_gives_settings_or_a_load_error(text: str) -> None:
+    from conda_exports._condarc import parse_text
+
+    try:
+        settings = parse_text(text, "fuzz.yml")
+    except ConfigurationLoadError as error:
+        assert "fuzz.yml" in str(error)
+    else:
+        assert isinstance(settings, dict)
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("a: &x [*x]\n", "recursive alias"),
+        ("a: &x {b: *x}\n", "recursive alias"),
+        ("? [a]\n: b\n", "unhashable key"),
+        (
+            "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 7)),
+            "values once aliases are expanded",
+        ),
+    ],
+)
+def test_hostile_yaml_is_a_load_error_not_a_hang(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path / ".condarc", text)
+    with pytest.raises(ConfigurationLoadError, match=message):
+        reset_context([str(path)])
+
+
+def test_aliases_are_expanded(use_condarc) -> None:
+    use_condarc("mirrors: &m [https://a, https://b]\ndefault_channels: *m\n")
+    assert context.default_channel_urls == ("https://a", "https://b")

@@ -28,6 +28,8 @@ FINAL = "final"
 TOP = "top"
 BOTTOM = "bottom"
 _FLAGS = frozenset((FINAL, TOP, BOTTOM))
+#: More values than this in one file (aliases expanded) is refused rather than built.
+_MAX_VALUES = 100_000
 
 
 class Node:
@@ -71,35 +73,61 @@ def _loader_class(pure: bool = False) -> Any:
         "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
     )
     Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
-    Loader.add_implicit_resolver(
-        "tag:yaml.org,2002:int",
-        re.compile(r"^(?:[-+]?[0-9_]+|0o[0-7_]+|0x[0-9a-fA-F_]+)$"),
-        list("-+0123456789"),
-    )
+    # ruamel.yaml's YAML 1.2 number patterns
     Loader.add_implicit_resolver(
         "tag:yaml.org,2002:float",
         re.compile(
-            r"^(?:[-+]?(?:\.[0-9_]+|[0-9_]+(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+            r"""^(?:
+             [-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+            |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+            |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
+            |[-+]?\.(?:inf|Inf|INF)
+            |\.(?:nan|NaN|NAN))$""",
+            re.X,
         ),
         list("-+0123456789."),
     )
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:int",
+        re.compile(
+            r"""^(?:[-+]?0b[0-1_]+
+            |[-+]?0o?[0-7_]+
+            |[-+]?[0-9_]+
+            |[-+]?0x[0-9a-fA-F_]+)$""",
+            re.X,
+        ),
+        list("-+0123456789"),
+    )
     Loader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
     Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
     # An explicit !!timestamp stays text: conda's loader would hand back a type its
     # configuration cannot hold.
     Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_str)
     return Loader
 
 
-def _construct_int(loader: Any, node: Any) -> int:
-    text = str(loader.construct_scalar(node)).replace("_", "")
-    sign = -1 if text.startswith("-") else 1
-    text = text.lstrip("+-")
-    if text.startswith("0o"):
-        return sign * int(text[2:], 8)
-    if text.startswith("0x"):
-        return sign * int(text[2:], 16)
-    return sign * int(text, 10)
+def _construct_int(loader: Any, node: Any) -> int | str:
+    """An int as YAML 1.2 spells it; a malformed one (``_``, ``0o_``) stays text where ruamel crashes."""
+    text = str(loader.construct_scalar(node))
+    digits = text.replace("_", "")
+    sign = -1 if digits.startswith("-") else 1
+    digits = digits.lstrip("+-")
+    base = {"0b": 2, "0o": 8, "0x": 16}.get(digits[:2], 10)
+    if base != 10:
+        digits = digits[2:]
+    try:
+        return sign * int(digits, base)
+    except ValueError:
+        return text
+
+
+def _construct_float(loader: Any, node: Any) -> float | str:
+    text = str(loader.construct_scalar(node))
+    try:
+        return loader.construct_yaml_float(node)  # type: ignore[no-any-return]
+    except ValueError:
+        return text
 
 
 def _construct_str(loader: Any, node: Any) -> str:
@@ -125,6 +153,8 @@ class _Reader:
         self.has_comments = "#" in text
         self.loader = loader
         self._line_starts: list[int] | None = None
+        self._open: set[int] = set()
+        self._budget = _MAX_VALUES
 
     def _offset(self, mark: Any) -> int:
         # Marks carry a character index in both PyYAML loaders; lines and columns are the
@@ -209,6 +239,24 @@ class _Reader:
                 )
 
     def build(self, node: Any, flag: str | None = None) -> Node:
+        self._budget -= 1
+        if self._budget < 0:  # aliases can make a small file expand without bound
+            raise self.yaml.constructor.ConstructorError(
+                None, None, f"more than {_MAX_VALUES:,} values once aliases are expanded", node.start_mark
+            )
+        if isinstance(node, (self.yaml.SequenceNode, self.yaml.MappingNode)):
+            if id(node) in self._open:
+                raise self.yaml.constructor.ConstructorError(
+                    None, None, "found a recursive alias (a collection that contains itself)", node.start_mark
+                )
+            self._open.add(id(node))
+            try:
+                return self._build_collection(node, flag)
+            finally:
+                self._open.discard(id(node))
+        return Node(self.loader.construct_object(node, deep=True), flag, self.source)
+
+    def _build_collection(self, node: Any, flag: str | None) -> Node:
         if isinstance(node, self.yaml.SequenceNode):
             items = []
             for child in node.value:
@@ -224,9 +272,15 @@ class _Reader:
             entries: dict[Any, Node] = {}
             for key_node, value_node in node.value:
                 key = self.loader.construct_object(key_node, deep=True)
+                try:
+                    hash(key)
+                except TypeError:
+                    raise self.yaml.constructor.ConstructorError(
+                        "while constructing a mapping", node.start_mark, "found unhashable key", key_node.start_mark
+                    ) from None
                 entries[key] = self.build(value_node, self._entry_flag(key_node, value_node))
             return Node(entries, flag, self.source)
-        return Node(self.loader.construct_object(node, deep=True), flag, self.source)
+        raise TypeError(f"not a collection node: {node!r}")  # pragma: no cover
 
 
 def _mark_text(exc: Exception) -> str:
