@@ -1118,6 +1118,8 @@ def test_any_text_gives_settings_or_a_load_error(text: str) -> None:
         ("a: &x [*x]\n", "recursive alias"),
         ("a: &x {b: *x}\n", "recursive alias"),
         ("? [a]\n: b\n", "unhashable key"),
+        ("channels: " + "[" * 150 + "]" * 150 + "\n", "nested"),
+        ("channels: " + "[" * 5000 + "]" * 5000 + "\n", "nest"),
         (
             "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
             + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 7)),
@@ -1134,3 +1136,9 @@ def test_hostile_yaml_is_a_load_error_not_a_hang(tmp_path: Path, text: str, mess
 def test_aliases_are_expanded(use_condarc) -> None:
     use_condarc("mirrors: &m [https://a, https://b]\ndefault_channels: *m\n")
     assert context.default_channel_urls == ("https://a", "https://b")
+
+
+def test_deep_but_sane_nesting_is_a_type_error_not_a_crash(use_condarc) -> None:
+    use_condarc("channels: " + "[" * 90 + "]" * 90 + "\n")
+    with pytest.raises(InvalidTypeError, match="channels"):
+        _ = context.channels

@@ -30,6 +30,8 @@ BOTTOM = "bottom"
 _FLAGS = frozenset((FINAL, TOP, BOTTOM))
 #: More values than this in one file (aliases expanded) is refused rather than built.
 _MAX_VALUES = 100_000
+#: Nor are lists and maps nested deeper than this.
+_MAX_DEPTH = 100
 
 
 class Node:
@@ -249,6 +251,10 @@ class _Reader:
                 raise self.yaml.constructor.ConstructorError(
                     None, None, "found a recursive alias (a collection that contains itself)", node.start_mark
                 )
+            if len(self._open) >= _MAX_DEPTH:
+                raise self.yaml.constructor.ConstructorError(
+                    None, None, f"values nested more than {_MAX_DEPTH} deep", node.start_mark
+                )
             self._open.add(id(node))
             try:
                 return self._build_collection(node, flag)
@@ -305,6 +311,8 @@ def parse_text(text: str, source: str, *, pure: bool = False) -> dict[str, Node]
                 source, "  reason: the top level is %(kind)s, not a mapping of settings", kind=kind
             )
         document = _Reader(text, loader, source).build(root)
+    except RecursionError:  # the pure-Python parser on deeply nested flow collections
+        raise ConfigurationLoadError(source, "  reason: invalid yaml: nested too deeply") from None
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ConfigurationLoadError(
