@@ -1142,3 +1142,42 @@ def test_deep_but_sane_nesting_is_a_type_error_not_a_crash(use_condarc) -> None:
     use_condarc("channels: " + "[" * 90 + "]" * 90 + "\n")
     with pytest.raises(InvalidTypeError, match="channels"):
         _ = context.channels
+
+
+yaml_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    max_leaves=6,
+)
+SETTING_NAMES = sorted(context_module._known_names(Context))
+# every public attribute but the one made of MatchSpecs (the models' business)
+ATTRIBUTES = sorted(
+    (
+        {name for name in dir(Context) if not name.startswith("_") and isinstance(getattr(Context, name), property)}
+        | {name for name in SETTING_NAMES if name.isidentifier() and hasattr(Context, name)}
+    )
+    - {"aggressive_update_packages"}
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dictionaries(st.sampled_from(SETTING_NAMES), yaml_values, max_size=6))
+def test_any_settings_give_values_or_conda_errors(tmp_path_factory: pytest.TempPathFactory, data: dict) -> None:
+    """Whatever a condarc holds, every attribute is a value or a CondaError (never another exception)."""
+    import yaml
+
+    path = tmp_path_factory.mktemp("any") / ".condarc"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    try:
+        reset_context([str(path)])
+    except CondaError:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in ATTRIBUTES:
+            try:
+                getattr(context, name)
+            except CondaError:
+                pass
+            except ImportError:
+                assert name == "channels"  # allow/deny lists need the channel models
