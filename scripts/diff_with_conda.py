@@ -99,8 +99,11 @@ def _spec_records(mod: str, specs: list[str], recs: list) -> list:
         try:
             m = MatchSpec(s)
             row = [s, "ok", str(m), repr(m), m.name, str(m.version) if m.version is not None else None, m.strictness]
-            row.append([str(m.get_exact_value(f)) for f in ("name", "version", "build", "channel", "subdir", "build_number")])
-            row.append([str(m.get_raw_value(f)) for f in ("name", "version", "build", "channel", "subdir", "build_number")])
+            def show(v):
+                return str(getattr(v, "name", v)) if v is not None and not isinstance(v, (str, int, frozenset)) else str(v)
+
+            row.append([show(m.get_exact_value(f)) for f in ("name", "version", "build", "channel", "subdir", "build_number")])
+            row.append([show(m.get_raw_value(f)) for f in ("name", "version", "build", "channel", "subdir", "build_number")])
             try:
                 m2 = MatchSpec(str(m))
                 row.append(["reparse", str(m2), m2 == m])
@@ -144,7 +147,29 @@ def harvest() -> tuple[list[str], list[str], list[dict]]:
                     r = {k: rec.get(k) for k in ("name", "version", "build", "build_number", "md5", "sha256", "subdir", "license", "track_features", "features")}
                     r["fn"] = fn
                     records.append(r)
-    return list(versions), list(specs), records
+    base = {"name": "foo", "version": "1.0", "build": "py_0", "build_number": 0}
+    for extra in (
+        {"channel": "conda-forge"},
+        {"channel": "https://conda.anaconda.org/conda-forge/linux-64"},
+        {"channel": "https://repo.anaconda.com/pkgs/main/linux-64"},
+        {"channel": "pkgs/r"},
+        {"channel": "https://example.com/chan/noarch"},
+        {"url": "https://conda.anaconda.org/conda-forge/linux-64/foo-1.0-py_0.tar.bz2"},
+        {"url": "https://example.com/chan/noarch/foo-1.0-py_0.conda", "fn": "foo-1.0-py_0.conda"},
+        {"license": "BSD-3-Clause", "license_family": "BSD", "track_features": "mkl", "features": "a b"},
+        {"md5": "abc", "sha256": "def", "subdir": "osx-64", "build_number": 3},
+        {"track_features": ["a", "b"], "build_number": 12},
+    ):
+        records.append(dict(base, **extra))
+    specs_extra = [
+        "conda-forge::foo", "defaults::foo", "pkgs/main::foo", "pkgs/r::foo", "chan::foo", "c*::foo",
+        "https://example.com/chan::foo", "foo[channel=conda-forge]", "foo[license=bsd-3-clause]", "foo[license=BSD*]",
+        "foo[license_family=bsd]", "foo[track_features=mkl]", "foo[features='b a']", "foo[md5=abc]", "foo[sha256=def]",
+        "foo[subdir=osx-64]", "foo[build_number='>=3']", "foo[build_number=12]", "foo[track_features='a b']",
+        "foo[fn=foo-1.0-py_0.conda]", "foo[url=https://example.com/chan/noarch/foo-1.0-py_0.conda]", "foo 1.0 py*",
+        "foo[version='>0.9,<1.1']", "FOO=1", "f*o", "*[license=bsd-3-clause]", "foo[subdir=linux-64]",
+    ]
+    return list(versions), specs_extra + list(specs), records
 
 
 def run(mod: str, python: str, kind: str, payload: object) -> object:
@@ -197,7 +222,10 @@ def main() -> None:
         for x, y in zip(a, b):
             if x != y:
                 n += 1
-                if n <= 60:
+                if len(x) > 3 and len(y) > 3 and x[:-1] == y[:-1]:
+                    bad = [(i, payload["records"][i], p, q) for i, (p, q) in enumerate(zip(x[-1], y[-1])) if p != q]
+                    print("MATCH", x[0], "conda/ours differ on", len(bad), "records; first:", bad[0])
+                elif n <= 60:
                     print("SPEC", json.dumps(x)[:600], "\n   !=", json.dumps(y)[:600])
         print(f"specs: {len(payload['specs'])} inputs x {len(records)} records, {n} differences")
 
