@@ -228,6 +228,23 @@ def main() -> None:
                 elif n <= 60:
                     print("SPEC", json.dumps(x)[:600], "\n   !=", json.dumps(y)[:600])
         print(f"specs: {len(payload['specs'])} inputs x {len(records)} records, {n} differences")
+    if what in ("fuzz", "all"):
+        import random
+
+        rnd = random.Random(7)
+        alpha = list("ab1.2*=<>!~,| []()'\"^$:/@#-_+") + ["foo", "py", "1.0", "==", ">=", "[version=", "::", "build=",
+                                                              "channel=", "md5=", ".tar.bz2", "https://", " if ", "conda-forge"]
+        fuzz = ["".join(rnd.choice(alpha) for _ in range(rnd.randint(0, 9))) for _ in range(6000)]
+        payload = {"specs": fuzz, "records": records[-12:]}
+        a = run("conda", REF_PYTHON, "specs", payload)
+        b = run("ours", ours_py, "specs", payload)
+        n = 0
+        for x, y in zip(a, b):
+            if x != y:
+                n += 1
+                if n <= 40:
+                    print("FUZZ", json.dumps(x)[:400], "\n   !=", json.dumps(y)[:400])
+        print(f"fuzz: {len(fuzz)} specs, {n} differences")
 
 
 if __name__ == "__main__":

@@ -99,7 +99,7 @@ def _channel_info(value: str) -> _ChannelInfo:
     info = _CHANNEL_CACHE.get(value)
     if info is not None:
         return info
-    text = value.strip()
+    text = value
     m = _URL.match(text)
     if m is None and (text.startswith(("/", "./", "../", "~", "\\")) or text in (".", "..") or text[1:3] == ":\\"):
         text = "file://" + os.path.abspath(os.path.expanduser(text)).replace("\\", "/")
@@ -116,7 +116,7 @@ def _channel_info(value: str) -> _ChannelInfo:
         path = _TOKEN.sub("", path, count=1) if path.startswith("/t/") else path
         path, subdir, filename = _split_tail(path)
         path = path.strip("/")
-        base = f"{scheme}://{netloc}/{path}".rstrip("/")
+        base = f"{scheme}://{netloc}/{path}" if path else f"{scheme}://{netloc}"
         if scheme == "file":
             name = path.rsplit("/", 1)[-1]
             canonical = base
@@ -576,7 +576,9 @@ class _DictRecord:
                 return url.rsplit("/", 1)[-1]
             return f"{d.get('name')}-{d.get('version')}-{d.get('build')}"
         if field == "subdir":
-            return _platform_subdir()  # as conda's PackageRecord for a dict without one
+            # as conda's PackageRecord: the url's subdir, else the running platform's
+            url = d.get("url")
+            return (_channel_info(str(url)).subdir if url else None) or _platform_subdir()
         if field == "build_number":
             return 0
         return None
@@ -801,14 +803,16 @@ class MatchSpec:
         brackets: list[str] = []
 
         channel = c.get("channel")
-        if channel is not None and channel.exact_value:
+        # a channel name counts even when empty, as conda's (always true) Channel objects do
+        channel_exact = channel is not None and channel.exact_value is not None
+        if channel_exact:
             out.append(str(channel))
         elif channel is not None and not channel.matches_all:
             brackets.append(f"channel={channel}")
 
         subdir = c.get("subdir")
         if subdir is not None:
-            if channel is not None and channel.exact_value:
+            if channel_exact:
                 out.append(f"/{subdir}")
             else:
                 brackets.append(f"subdir={subdir}")
