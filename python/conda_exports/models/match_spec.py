@@ -214,7 +214,7 @@ def _glob(value: str) -> re.Pattern | None:
         if value.startswith("^") and value.endswith("$"):
             return re.compile(value)
         if "*" in value:
-            return re.compile(r"^(?:%s)$" % re.escape(value).replace(r"\*", ".*"))
+            return re.compile("^(?:{})$".format(re.escape(value).replace(r"\*", ".*")))
     except re.error as exc:
         raise InvalidMatchSpec(value, f"Contains an invalid regular expression. '{exc}'") from None
     return None
@@ -332,7 +332,8 @@ class ChannelMatch(GlobStrMatch):
         text = str(value)
         if isinstance(value, str) and (text.startswith("^") and text.endswith("$") or "*" in text):
             try:
-                self._re = re.compile(text if text.startswith("^") else r"^(?:%s)$" % text.replace("*", ".*"))
+                is_regex = text.startswith("^") and text.endswith("$")
+                self._re = re.compile(text if is_regex else "^(?:{})$".format(text.replace("*", ".*")))
             except re.error as exc:
                 raise InvalidMatchSpec(text, f"Contains an invalid regular expression. '{exc}'") from None
             self._raw_value = text
@@ -547,7 +548,9 @@ def _platform_subdir() -> str:
 
         machine = platform.machine().lower()
         system = {"linux": "linux", "darwin": "osx", "win32": "win"}.get(sys.platform, sys.platform)
-        arch = {"x86_64": "64", "amd64": "64", "i386": "32", "i686": "32", "x86": "32", "arm64": "arm64"}.get(machine, machine)
+        arch = {"x86_64": "64", "amd64": "64", "i386": "32", "i686": "32", "x86": "32", "arm64": "arm64"}.get(
+            machine, machine
+        )
         if system == "linux" and arch == "arm64":
             arch = "aarch64"
         _SUBDIR.append(f"{system}-{arch}")
@@ -902,7 +905,9 @@ class MatchSpec:
         return hash(self._hash_key)
 
     def __reduce__(self) -> tuple:
-        kwargs = {k: v.raw_value if not isinstance(v, VersionSpec) else v.spec for k, v in self._match_components.items()}
+        kwargs = {
+            k: v.raw_value if not isinstance(v, VersionSpec) else v.spec for k, v in self._match_components.items()
+        }
         return (_rebuild, (kwargs, self._optional, self._target, self._original_spec_str))
 
     # -- combining ----------------------------------------------------------
