@@ -444,3 +444,53 @@ def test_arbitrary_text_raises_only_documented_errors(text: str) -> None:
         BuildNumberMatch(text).match(1)
     except InvalidSpec:
         pass
+
+
+# -- the two kernels ---------------------------------------------------------------
+
+
+def _kernels() -> tuple:
+    from conda_exports import _backend
+    from conda_exports._fallback import version as fallback
+
+    core = _backend._load_extension()
+    if core is None:
+        pytest.skip("the compiled extension is not installed")
+    return core, fallback
+
+
+def test_kernels_agree_on_harvested(harvested: dict) -> None:
+    core, fallback = _kernels()
+    texts = harvested["versions"] + [
+        "1.0-2",
+        " 1.0RC1 ",
+        "1!2.0+Local_7",
+        "2.0post",
+        "1.0dev",
+        "1_",
+        "x..y",
+        "+1",
+        "1.\u212a",
+    ]
+    assert core.version_keys(texts) == [fallback.version_key(t) if t.isascii() else None for t in texts]
+    assert [core.version_key(t) for t in texts] == core.version_keys(texts)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(versions, st.text(alphabet=st.sampled_from(list("0123456789.-_+!*abdepostrcAZ \t")), max_size=16)))
+def test_kernels_agree(text: str) -> None:
+    core, fallback = _kernels()
+    assert core.version_key(text) == fallback.version_key(text)
+
+
+def test_non_ascii_left_to_python() -> None:
+    # U+212A KELVIN SIGN lower-cases to 'k' in Python, so conda accepts it
+    assert str(VersionOrder("1.\u212a")) == "1.k"
+    assert VersionOrder("1.\u212a") == VersionOrder("1.k")
+
+
+def test_many() -> None:
+    texts = ["1.0", "2.0", "1.0.0", "3.0a"]
+    assert VersionOrder._many(texts) == [VersionOrder(t) for t in texts]
+    with pytest.raises(InvalidVersionSpec, match="empty version component"):
+        VersionOrder._many(["1.0", "1..2"])

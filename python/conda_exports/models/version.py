@@ -24,6 +24,9 @@ from __future__ import annotations
 import logging
 import re
 
+from .. import _backend
+from .._fallback.version import parse as _parse
+from .._fallback.version import version_key as _py_version_key
 from ..exceptions import InvalidVersionSpec
 
 __all__ = [
@@ -39,71 +42,16 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 
-_VALID_VERSION = re.compile(r"[*.+!_0-9a-z]+")
-_RUNS = re.compile(r"[0-9]+|\*+|[^0-9*]+")
-_INF = float("inf")
-_ZERO_SEQ = ((0,),)  # key of a sequence of zeros: the end marker alone
 _CACHE_LIMIT = 1 << 18
 
 
-def _item(run: str) -> int | float | str:
-    """One run of a component as conda compares it: int, +inf for 'post', 'DEV' for 'dev'."""
-    if run.isdigit():
-        return int(run)
-    if run == "post":
-        return _INF
-    if run == "dev":
-        return "DEV"  # upper case sorts below every other (lower-case) string
-    return run
-
-
-def _items_key(items: list) -> tuple:
-    """Sort key of one component's items, zero-padded to infinity (see module docstring)."""
-    groups = []
-    zeros = 0
-    for x in items:
-        if x.__class__ is str:
-            groups.append((-1, zeros, x))
-            zeros = 0
-        elif x == 0:
-            zeros += 1
-        else:
-            groups.append((1, -zeros, x))
-            zeros = 0
-    groups.append((0,))
-    return tuple(groups)
-
-
-def _components_key(components: list) -> tuple:
-    """Sort key of a list of components, missing components counting as zero."""
-    groups = []
-    zeros = 0
-    for comp in components:
-        k = _items_key(comp)
-        if k == _ZERO_SEQ:
-            zeros += 1
-        elif k[0][0] > 0:
-            groups.append((1, -zeros, k))
-            zeros = 0
-        else:
-            groups.append((-1, zeros, k))
-            zeros = 0
-    groups.append((0,))
-    return tuple(groups)
-
-
-def _split_components(parts: list, original: str) -> list:
-    """Turns component strings into conda's lists of runs (a leading 0 before a letter)."""
-    out = []
-    for part in parts:
-        runs = _RUNS.findall(part)
-        if not runs:
-            raise InvalidVersionSpec(original, "empty version component")
-        items = [_item(r) for r in runs]
-        if not part[0].isdigit():
-            items.insert(0, 0)
-        out.append(items)
-    return out
+def _fallback_key(vstr: str) -> tuple[str, bytes]:
+    """What the compiled kernel leaves to Python: non-ASCII text and errors (with conda's reason)."""
+    parsed = _py_version_key(vstr)
+    if parsed is None:
+        _parse(vstr)  # raises conda's InvalidVersionSpec with conda's reason
+        raise InvalidVersionSpec(vstr, "version number too large")
+    return parsed
 
 
 def _padded_equal(a: list, b: list) -> bool:
@@ -126,7 +74,7 @@ class VersionOrder:
     strings raise ``InvalidVersionSpec`` naming the string.
     """
 
-    __slots__ = ("norm_version", "version", "local", "_key", "__weakref__")
+    __slots__ = ("norm_version", "_key", "_parts", "__weakref__")
     fillvalue = 0
 
     _cache_: dict[str, VersionOrder] = {}
@@ -140,54 +88,49 @@ class VersionOrder:
         self = cache.get(vstr)
         if self is not None:
             return self
+        parsed = _backend.version.version_key(vstr) or _fallback_key(vstr)
         self = object.__new__(cls)
-        self._parse(vstr)
+        self.norm_version, self._key = parsed
+        self._parts = None
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
         cache[vstr] = self
         return self
 
-    def _parse(self, vstr: str) -> None:
-        version = vstr.strip().lower()
-        if not version:
-            raise InvalidVersionSpec(vstr, "empty version string")
-        if _VALID_VERSION.fullmatch(version) is None:
-            if "-" in version and "_" not in version:
-                version = version.replace("-", "_")  # dashes are allowed when no underscore is used
-            if _VALID_VERSION.fullmatch(version) is None:
-                raise InvalidVersionSpec(vstr, "invalid character(s)")
-        self.norm_version = version
+    @classmethod
+    def _many(cls, strings: list[str]) -> list[VersionOrder]:
+        """VersionOrders of many strings at once (one kernel call for the ones not cached)."""
+        cache = cls._cache_
+        todo = [s for s in strings if s.__class__ is str and s not in cache]
+        if todo:
+            if len(cache) + len(todo) >= _CACHE_LIMIT:
+                cache.clear()
+            new = object.__new__
+            for s, parsed in zip(todo, _backend.version.version_keys(todo)):
+                if parsed is None:
+                    parsed = _fallback_key(s)
+                self = new(cls)
+                self.norm_version, self._key = parsed
+                self._parts = None
+                cache[s] = self
+        return [cache[s] if s.__class__ is str and s in cache else cls(s) for s in strings]
 
-        epoch_split = version.split("!")
-        if len(epoch_split) == 1:
-            epoch = "0"
-        elif len(epoch_split) == 2:
-            epoch = epoch_split[0]
-            if not epoch.isdigit():
-                raise InvalidVersionSpec(vstr, "epoch must be an integer")
-        else:
-            raise InvalidVersionSpec(vstr, "duplicated epoch separator '!'")
+    def _parsed(self) -> tuple[list, list]:
+        parts = self._parts
+        if parts is None:
+            _, version, local = _parse(self.norm_version)
+            parts = self._parts = (version, local)
+        return parts
 
-        local_split = epoch_split[-1].split("+")
-        if len(local_split) == 1:
-            local_parts: list = []
-        elif len(local_split) == 2:
-            local_parts = local_split[1].replace("_", ".").split(".")
-        else:
-            raise InvalidVersionSpec(vstr, "duplicated local version separator '+'")
-        main = local_split[0]
-        if not main:
-            raise InvalidVersionSpec(vstr, "Missing version before local version separator '+'")
-        if main[-1] == "_":
-            # openssl-style trailing underscore: stays attached to the last component
-            parts = main[:-1].replace("_", ".").split(".")
-            parts[-1] += "_"
-        else:
-            parts = main.replace("_", ".").split(".")
-        parts.insert(0, epoch)
-        self.version = _split_components(parts, vstr)
-        self.local = _split_components(local_parts, vstr)
-        self._key = (_components_key(self.version), _components_key(self.local))
+    @property
+    def version(self) -> list:
+        """conda's component lists of the version part, epoch first: ``1.2a`` -> ``[[0], [1], [2, 'a']]``."""
+        return self._parsed()[0]
+
+    @property
+    def local(self) -> list:
+        """conda's component lists of the local part (after ``+``)."""
+        return self._parsed()[1]
 
     def __reduce__(self) -> tuple:
         return (VersionOrder, (self.norm_version,))
