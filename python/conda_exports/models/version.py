@@ -4,17 +4,17 @@ Behaviour follows conda 25.1 (``conda.models.version``); the implementation is t
 package's own and is built for speed:
 
 * A ``VersionOrder`` is parsed once per distinct string (a per-string cache, as conda
-  has) into conda's component lists *and* a precomputed sort key: a nested tuple
-  whose plain tuple comparison gives exactly conda's order, including conda's rule
-  that missing parts count as ``0`` (so ``1.1 == 1.1.0`` but ``1.1a < 1.1``). Every
-  comparison is then one C-level tuple comparison, and the key doubles as the hash
-  (deliberately unlike conda, whose ``VersionOrder`` is unhashable).
-* How the key works: a run of ``0`` items followed by a non-zero item ``x`` becomes one
-  group ``(sign, ±zeros, x)`` where ``sign`` says whether ``x`` sorts above (+1) or
-  below (-1) zero; the sequence ends with ``(0,)``, which stands for "zeros forever".
-  Comparing groups then decides exactly where conda's zero-padded walk would. The
-  same construction is applied to components (a component equal to ``[0]`` is the
-  zero) and to the items inside a component (strings < 0 < numbers < ``post``).
+  has) by the ``version`` kernel (``rust/version.rs``, or ``_fallback/version.py``, which
+  yields the same bytes) into its normalised text and a *sort key*: ``bytes`` whose plain
+  byte order is exactly conda's order, including conda's rule that missing parts count
+  as ``0`` (so ``1.1 == 1.1.0`` but ``1.1a < 1.1``). Every comparison is then a
+  ``memcmp``, and the key doubles as the hash (deliberately unlike conda, whose
+  ``VersionOrder`` is unhashable). conda's component lists (``.version``, ``.local``) are
+  built only when asked for (``startswith`` uses them).
+* Measured (benches/bench_version.py, 200k real-shaped version strings): sorting with
+  ``key=VersionOrder`` is about 8x faster than conda 25.1 and faster than sorting
+  py-rattler's ``Version`` objects; the Rust kernel parses about 2x faster than the
+  Python one.
 * ``VersionSpec`` compiles a spec string once (cached per string) into a small matcher:
   an operator plus a ``VersionOrder``, a prefix test, a regex, or an and/or group.
 """
