@@ -158,3 +158,43 @@ class InvalidVersionSpec(InvalidSpec):
 class InvalidMatchSpec(InvalidSpec):
     def __init__(self, invalid_spec: str, details: str) -> None:
         super().__init__("Invalid spec '%(invalid_spec)s': %(details)s", invalid_spec=invalid_spec, details=details)
+
+
+class CondaUpgradeError(CondaError):
+    """The data needs a newer conda (e.g. an unknown ``noarch`` kind in a record)."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(f"{message}")
+
+
+class ValidationError(CondaError, TypeError):
+    """A record field got a value of the wrong type, or a required field is missing.
+
+    conda raises ``conda.auxlib.exceptions.ValidationError`` (a ``TypeError``) here; this one
+    is also a ``CondaError``.
+    """
+
+    def __init__(self, key: Any, value: Any = None, valid_types: Any = None, msg: Any = None) -> None:
+        if msg is not None:
+            text = f"{msg}"
+        elif value is None:
+            text = f"Value for {key} cannot be None."
+        elif valid_types is None:
+            text = f"Invalid value {value} for {key}"
+        else:
+            text = f"{key} must be of type {valid_types}, not {value!r}"
+        super().__init__(text.replace("%", "%%"))
+        self.key = key
+
+
+class CondaIOError(CondaError, OSError):
+    def __init__(self, message: Any, *args: Any) -> None:
+        super().__init__(f"{message}".replace("%", "%%"))
+
+
+class CondaFileIOError(CondaIOError):
+    """Reading or writing ``filepath`` failed; the text names it first, as conda's does."""
+
+    def __init__(self, filepath: Any, message: Any, *args: Any) -> None:
+        self.filepath = filepath
+        super().__init__(f"'{filepath}'. {message}", *args)
