@@ -23,10 +23,10 @@ REPODATA_FN = "repodata.json"
 def human_bytes(n: float) -> str:
     """A byte count for people: ``42 B``, ``1 KB``, ``9.5 MB``, ``93.13 GB`` (conda's rounding)."""
     if n < 1024:
-        return "%d B" % n
+        return f"{int(n)} B"
     kib = n / 1024
     if kib < 1024:
-        return "%d KB" % round(kib)
+        return f"{int(round(kib))} KB"
     mib = kib / 1024
     if mib < 1024:
         return f"{mib:.1f} MB"

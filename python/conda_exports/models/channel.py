@@ -473,7 +473,7 @@ def _read_channel_configuration(
             ca = config.channel_alias
             return ca.location, name, ca.scheme, ca.auth, ca.token
 
-    for name, channel in config.custom_channels_by_length:
+    for _name, channel in config.custom_channels_by_length:
         that_url = join_url(channel.location, channel.name)
         if _tokenized_startswith(test_url.split("/"), that_url.split("/")):
             subname = test_url.replace(that_url, "", 1).strip("/")

@@ -129,7 +129,17 @@ def _check(name: str, value: Any) -> Any:
 class Dist(metaclass=_DistType):
     """A package identified by ``channel::name-version-build`` (conda's legacy ``Dist``)."""
 
-    __slots__ = ("channel", "dist_name", "name", "fmt", "version", "build_string", "build_number", "base_url", "platform")
+    __slots__ = (
+        "channel",
+        "dist_name",
+        "name",
+        "fmt",
+        "version",
+        "build_string",
+        "build_number",
+        "base_url",
+        "platform",
+    )
 
     _cache_: dict[Any, Dist] = {}
 

@@ -284,7 +284,7 @@ class Entity:
             field.name = name
         cls._fields = merged
         lookup: dict[str, Field] = {}
-        for name, field in merged.items():
+        for field in merged.values():
             for alias in field.aliases:
                 lookup.setdefault(alias, field)
         lookup.update(merged)
@@ -417,10 +417,7 @@ class Entity:
     def __eq__(self, other: object) -> bool:
         if self.__class__ != other.__class__:
             return False
-        return all(
-            getattr(self, name, _MISSING) == getattr(other, name, _MISSING)
-            for name in self._fields
-        )
+        return all(getattr(self, name, _MISSING) == getattr(other, name, _MISSING) for name in self._fields)
 
     def __hash__(self) -> int:
         return sum(hash(getattr(self, name, None)) for name in self._fields)
@@ -657,13 +654,9 @@ _RECORD_FIELDS: dict[str, Field] = {
     "platform": Field(_box_platform, required=False, nullable=True, dumper=_dump_enum),
     "depends": Field(_box_str_tuple, default=()),
     "constrains": Field(_box_str_tuple, default=()),
-    "track_features": Field(
-        _box_features, required=False, default=(), default_in_dump=False, dumper=_dump_features
-    ),
+    "track_features": Field(_box_features, required=False, default=(), default_in_dump=False, dumper=_dump_features),
     "features": Field(_box_features, required=False, default=(), default_in_dump=False, dumper=_dump_features),
-    "noarch": Field(
-        _box_noarch, required=False, nullable=True, default=None, default_in_dump=False, dumper=_dump_enum
-    ),
+    "noarch": Field(_box_noarch, required=False, nullable=True, default=None, default_in_dump=False, dumper=_dump_enum),
     "preferred_env": _optional_str(),
     "python_site_packages_path": _optional_str(),
     "license": _optional_str(),
