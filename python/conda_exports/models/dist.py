@@ -82,24 +82,41 @@ class _DistType(type):
                 pass
             except TypeError:
                 raise CondaError(f"cannot make a Dist from a {type(value).__name__}: {value!r}") from None
-            dist = _dist_from_value(value)
+            if type(value) is _classes.get("PackageRecord"):
+                dist = _dist_from_record(value.fn, value.channel.canonical_name)
+            else:
+                dist = _dist_from_value(value)
             cache[value] = dist
             return dist
         return super().__call__(*args, **kwargs)
 
 
+_classes: dict[str, Any] = {}
+
+
+def _record_class() -> Any:
+    try:
+        return _classes["PackageRecord"]
+    except KeyError:
+        from .records import PackageRecord
+
+        _classes["PackageRecord"] = PackageRecord
+        return PackageRecord
+
+
 def _dist_from_value(value: Any) -> Dist:
+    if isinstance(value, str):
+        return Dist.from_string(value)
     if isinstance(value, Dist):
         return value
-    from .records import PackageRecord
-
-    if isinstance(value, PackageRecord):
-        return Dist.from_string(value.fn, channel_override=value.channel.canonical_name)
+    record_class = _record_class()
+    if isinstance(value, record_class):
+        return _dist_from_record(value.fn, value.channel.canonical_name)
     inner = getattr(value, "dist", None)
     if isinstance(inner, Dist):
         return inner
     repodata_record = getattr(value, "repodata_record", None)
-    if repodata_record is not None and isinstance(repodata_record, PackageRecord) and hasattr(value, "channel"):
+    if isinstance(repodata_record, record_class) and hasattr(value, "channel"):
         # conda's PackageInfo
         return Dist.from_string(repodata_record.fn, channel_override=value.channel.canonical_name)
     from .channel import Channel
@@ -107,6 +124,31 @@ def _dist_from_value(value: Any) -> Dist:
     if isinstance(value, Channel):
         return Dist.from_url(value.url())
     return Dist.from_string(value)
+
+
+_PLAIN_FN = re.compile(r"[^\s\[\]:]+")
+
+
+def _dist_from_record(fn: Any, channel: Any) -> Dist:
+    """``Dist.from_string(fn, channel_override=channel)``, with a fast path for plain file names."""
+    if type(fn) is not str or fn.endswith("@") or _PLAIN_FN.fullmatch(fn) is None:
+        return Dist.from_string(fn, channel_override=channel)
+    dist_name = fn
+    fmt = ""
+    if dist_name.endswith(".conda"):
+        dist_name = dist_name[:-6]
+    if dist_name.endswith(".tar.bz2"):
+        dist_name = dist_name[:-8]
+    fmt = fn[len(dist_name) :]
+    parts = dist_name.rsplit("-", 2)
+    if len(parts) < 3 or "/" in fn or dist_name.endswith(PACKAGE_EXTENSIONS):
+        return Dist.from_string(fn, channel_override=channel)
+    name, version, build = parts
+    tail = build.rpartition("_")[2]
+    if not (tail.isascii() and tail.isdigit()):
+        return Dist.from_string(fn, channel_override=channel)
+    number = int(tail)
+    return Dist._make(channel or UNKNOWN_CHANNEL, dist_name, name, version, build, number, None, None, fmt)
 
 
 def _check(name: str, value: Any) -> Any:

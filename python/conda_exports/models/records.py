@@ -28,6 +28,7 @@ conda 25.1 and about 2 µs for ``rattler.PackageRecord``; a ``Dist`` from a reco
 from __future__ import annotations
 
 from enum import Enum
+from importlib import import_module
 from json import JSONEncoder
 from os.path import basename, join
 from pathlib import Path
@@ -42,16 +43,24 @@ _NUMBER = (int, float, complex)
 _MAX_SECONDS = 253402300799
 
 
-def _context() -> Any:
-    from ..context import context
+_modules: dict[str, Any] = {}
 
-    return context
+
+def _context() -> Any:
+    """The current context (its module is imported once; the object is looked up every time)."""
+    try:
+        module = _modules["context"]
+    except KeyError:
+        module = _modules["context"] = import_module("..context", __package__)
+    return module.context
 
 
 def _channel_class() -> Any:
-    from .channel import Channel
-
-    return Channel
+    try:
+        return _modules["Channel"]
+    except KeyError:
+        channel = _modules["Channel"] = import_module(".channel", __package__).Channel
+        return channel
 
 
 # --------------------------------------------------------------------------------------
@@ -263,6 +272,10 @@ def _optional_str(**kw: Any) -> Field:
 # --------------------------------------------------------------------------------------
 
 
+class _NoFastPath:
+    """A type no value has: fields without a fast path box every value."""
+
+
 class Entity:
     """The slice of conda's ``auxlib`` Entity the records use: fields, dump, from_objects, json.
 
@@ -272,8 +285,9 @@ class Entity:
 
     _FIELDS: ClassVar[dict[str, Field]] = {}
     _fields: ClassVar[dict[str, Field]]
-    _lookup: ClassVar[dict[str, Field]]
-    _required: ClassVar[tuple[Field, ...]]
+    _aliases: ClassVar[dict[str, Field]]
+    _table: ClassVar[dict[str, tuple[type, Field]]]
+    _required_names: ClassVar[tuple[str, ...]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -283,13 +297,16 @@ class Entity:
         for name, field in merged.items():
             field.name = name
         cls._fields = merged
-        lookup: dict[str, Field] = {}
+        aliases: dict[str, Field] = {}
         for field in merged.values():
             for alias in field.aliases:
-                lookup.setdefault(alias, field)
-        lookup.update(merged)
-        cls._lookup = lookup
-        cls._required = tuple(f for f in merged.values() if f.required and f.default is _MISSING)
+                if alias not in merged:
+                    aliases.setdefault(alias, field)
+        cls._aliases = aliases
+        # per field: the type that is stored as it is, without calling the box function
+        fast = {_box_str: str, _box_int: int}
+        cls._table = {name: (fast.get(f.box, _NoFastPath), f) for name, f in merged.items()}
+        cls._required_names = tuple(name for name, f in merged.items() if f.required and f.default is _MISSING)
         # constant defaults are class attributes, so a read of an unset field is a plain lookup;
         # only this class's own fields, so a derived attribute inherited from a base stays
         for name, field in cls.__dict__.get("_FIELDS", {}).items():
@@ -302,29 +319,33 @@ class Entity:
 
     @classmethod
     def _box_all(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
-        """One pass over the given keys: checked, boxed values by field name."""
-        lookup = cls._lookup
+        """One pass over the given keys: checked, boxed values by field name.
+
+        The hot path is a string for a string field or an int for an int field: one table
+        lookup, one type test. Everything else goes through the field's box function.
+        """
+        table = cls._table
         values: dict[str, Any] = {}
         for key, value in kwargs.items():
-            field = lookup.get(key)
-            if field is None:
-                continue  # conda ignores unknown keys
-            name = field.name
-            if key != name and name in kwargs:
-                continue  # the field's own name wins over an alias
-            if value is None:
+            spec = table.get(key)
+            if spec is None:
+                field = cls._aliases.get(key)
+                if field is None or field.name in kwargs:
+                    continue  # unknown keys are ignored; a field's own name wins over an alias
+                spec = table[field.name]
+            exact_type, field = spec
+            if type(value) is exact_type:
+                values[field.name] = value
+            elif value is None:
                 if field.nullable:
-                    values[name] = None
+                    values[field.name] = None
                 elif field.required:
-                    raise ValidationError(name, None)
-                continue
-            values[name] = field.box(field, value)
-        for field in cls._required:
-            if field.name not in values:
-                raise ValidationError(
-                    field.name,
-                    msg=f"{cls.__name__} requires a {field.name} field. Instantiated with {kwargs}",
-                )
+                    raise ValidationError(field.name, None)
+            else:
+                values[field.name] = field.box(field, value)
+        for name in cls._required_names:
+            if name not in values:
+                raise ValidationError(name, msg=f"{cls.__name__} requires a {name} field. Instantiated with {kwargs}")
         return values
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -582,9 +603,11 @@ class _SubdirAttr:
         url = instance.__dict__.get("url")
         if url:
             return _channel_class()(url).subdir
-        platform = instance.__dict__.get("platform")
-        arch = instance.__dict__.get("arch")
-        platform_name = platform.name if isinstance(platform, Platform) else None
+        d = instance.__dict__
+        platform = d.get("platform")
+        # conda reads platform and arch together: an unset arch means "no platform info"
+        arch = d.get("arch")
+        platform_name = platform.name if isinstance(platform, Platform) and "arch" in d else None
         if platform_name and not arch:
             return "noarch"
         if platform_name:
