@@ -167,10 +167,10 @@ class CondaUpgradeError(CondaError):
         super().__init__(f"{message}")
 
 
-class ValidationError(CondaError, TypeError):
+class RecordValidationError(CondaError, TypeError):
     """A record field got a value of the wrong type, or a required field is missing.
 
-    conda raises ``conda.auxlib.exceptions.ValidationError`` (a ``TypeError``) here; this one
+    conda raises ``conda.auxlib.exceptions.RecordValidationError`` (a ``TypeError``) here; this one
     is also a ``CondaError``.
     """
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from ..exceptions import CondaError, ValidationError
+from ..exceptions import CondaError, RecordValidationError
 
 UNKNOWN_CHANNEL = "<unknown>"
 DEFAULTS_CHANNEL_NAME = "defaults"
@@ -156,15 +156,15 @@ def _check(name: str, value: Any) -> Any:
     if value is None:
         if name in _NULLABLE_FIELDS:
             return None
-        raise ValidationError(name, None)
+        raise RecordValidationError(name, None)
     if name == "build_number":
         if not isinstance(value, int):
-            raise ValidationError(name, value)
+            raise RecordValidationError(name, value)
         return value
     if isinstance(value, (int, float, complex)):
         return str(value)
     if not isinstance(value, str):
-        raise ValidationError(name, value)
+        raise RecordValidationError(name, value)
     return value
 
 

@@ -3,7 +3,7 @@
 Behaviour is conda 25.1's (``conda.models.records`` on top of ``conda.auxlib.entity``):
 the same fields, aliases (``build_string``, ``schannel``, ``filename``), value coercion
 (numbers to strings, lists to tuples, ``features`` strings split, ``noarch`` booleans,
-``timestamp`` in milliseconds turned into seconds), the same ``ValidationError`` for a
+``timestamp`` in milliseconds turned into seconds), the same ``RecordValidationError`` for a
 missing or mistyped field, equality and hash on the package key (canonical channel,
 subdir, name, version, build number, build) and ``.dump()`` returning the dict conda
 writes, field for field and in conda's order.
@@ -34,7 +34,7 @@ from os.path import basename, join
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..exceptions import CondaError, PathNotFoundError, ValidationError
+from ..exceptions import CondaError, PathNotFoundError, RecordValidationError
 from .enums import FileMode, LinkType, NoarchType, PackageType, PathType, Platform
 
 _MISSING: Any = object()
@@ -65,7 +65,7 @@ def _channel_class() -> Any:
 
 # --------------------------------------------------------------------------------------
 # field kinds: a box function takes (field, value) and returns the stored value or raises
-# ValidationError; `required`, `nullable`, `default`, `default_in_dump` as in conda.
+# RecordValidationError; `required`, `nullable`, `default`, `default_in_dump` as in conda.
 
 
 class Field:
@@ -98,7 +98,7 @@ class Field:
         if value is None:
             if self.nullable:
                 return None
-            raise ValidationError(self.name, None)
+            raise RecordValidationError(self.name, None)
         return self.box(self, value)
 
 
@@ -107,13 +107,13 @@ def _box_str(field: Field, value: Any) -> str:
         return value
     if isinstance(value, _NUMBER):
         return str(value)
-    raise ValidationError(field.name, value)
+    raise RecordValidationError(field.name, value)
 
 
 def _box_int(field: Field, value: Any) -> int:
     if isinstance(value, int):
         return value
-    raise ValidationError(field.name, value)
+    raise RecordValidationError(field.name, value)
 
 
 def _box_bool(field: Field, value: Any) -> bool:
@@ -122,7 +122,7 @@ def _box_bool(field: Field, value: Any) -> bool:
 
 def _box_timestamp(field: Field, value: Any) -> Any:
     if not isinstance(value, _NUMBER):
-        raise ValidationError(field.name, value)
+        raise RecordValidationError(field.name, value)
     if value and value > _MAX_SECONDS:
         value /= 1000  # milliseconds; see conda/conda-build#1988
     return value
@@ -140,13 +140,13 @@ def _iterable(value: Any) -> bool:
 
 def _box_str_tuple(field: Field, value: Any) -> tuple:
     if isinstance(value, str):
-        raise ValidationError(f"Attempted to assign a string to ListField {field.name}")
+        raise RecordValidationError(f"Attempted to assign a string to ListField {field.name}")
     if not _iterable(value):
-        raise ValidationError(value, msg=f"Cannot assign a non-iterable value to {field.name}")
+        raise RecordValidationError(value, msg=f"Cannot assign a non-iterable value to {field.name}")
     result = tuple(value)
     for item in result:
         if not isinstance(item, str):
-            raise ValidationError(field.name, item, str)
+            raise RecordValidationError(field.name, item, str)
     return result
 
 
@@ -154,11 +154,11 @@ def _box_features(field: Field, value: Any) -> tuple:
     if isinstance(value, str):
         value = value.replace(" ", ",").split(",")
     elif not _iterable(value):
-        raise ValidationError(value, msg=f"Cannot assign a non-iterable value to {field.name}")
+        raise RecordValidationError(value, msg=f"Cannot assign a non-iterable value to {field.name}")
     items = []
     for item in value:
         if not isinstance(item, str):
-            raise ValidationError(field.name, item, str)
+            raise RecordValidationError(field.name, item, str)
         item = item.strip()
         if item:
             items.append(item)
@@ -179,7 +179,7 @@ def _enum_box(enum_class: type[Enum]) -> Any:
             try:
                 return enum_class[value]
             except (KeyError, TypeError):
-                raise ValidationError(value, msg=exc) from None
+                raise RecordValidationError(value, msg=exc) from None
 
     return box
 
@@ -205,7 +205,7 @@ def _box_noarch(field: Field, value: Any) -> Any:
         try:
             return NoarchType[value]  # type: ignore[misc]
         except (KeyError, TypeError):
-            raise ValidationError(value, msg=exc) from None
+            raise RecordValidationError(value, msg=exc) from None
 
 
 def _box_link_type(field: Field, value: Any) -> Any:
@@ -245,9 +245,9 @@ def _dump_entity(record: Any, value: Any) -> Any:
 def _entity_tuple(entity_class: Any) -> Any:
     def box(field: Field, value: Any) -> tuple:
         if isinstance(value, str):
-            raise ValidationError(f"Attempted to assign a string to ListField {field.name}")
+            raise RecordValidationError(f"Attempted to assign a string to ListField {field.name}")
         if not _iterable(value):
-            raise ValidationError(value, msg=f"Cannot assign a non-iterable value to {field.name}")
+            raise RecordValidationError(value, msg=f"Cannot assign a non-iterable value to {field.name}")
         return tuple(v if isinstance(v, entity_class) else entity_class(**v) for v in value)
 
     return box
@@ -340,12 +340,12 @@ class Entity:
                 if field.nullable:
                     values[field.name] = None
                 elif field.required:
-                    raise ValidationError(field.name, None)
+                    raise RecordValidationError(field.name, None)
             else:
                 values[field.name] = field.box(field, value)
         for name in cls._required_names:
             if name not in values:
-                raise ValidationError(name, msg=f"{cls.__name__} requires a {name} field. Instantiated with {kwargs}")
+                raise RecordValidationError(name, msg=f"{cls.__name__} requires a {name} field. Instantiated with {kwargs}")
         return values
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -754,7 +754,7 @@ class PackageRecord(DictSafeMixin, Entity):
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "channel":
             if value is None:
-                raise ValidationError("channel", None)
+                raise RecordValidationError("channel", None)
             d = self.__dict__
             d.pop("channel", None)
             d["_channel_raw"] = value
