@@ -170,8 +170,9 @@ class CondaUpgradeError(CondaError):
 class RecordValidationError(CondaError, TypeError):
     """A record field got a value of the wrong type, or a required field is missing.
 
-    conda raises ``conda.auxlib.exceptions.RecordValidationError`` (a ``TypeError``) here; this one
-    is also a ``CondaError``.
+    conda raises ``conda.auxlib.exceptions.ValidationError`` (a ``TypeError``) here; this one
+    is also a ``CondaError``. It is not the configuration ``ValidationError`` (another class
+    in conda too).
     """
 
     def __init__(self, key: Any, value: Any = None, valid_types: Any = None, msg: Any = None) -> None:
