@@ -882,6 +882,8 @@ def _timestamp_from_date(record: Any) -> int:
         return 0
     from datetime import datetime, timezone
 
+    if date.endswith(("Z", "z")):
+        date = date[:-1] + "+00:00"
     try:
         moment = datetime.fromisoformat(date)
     except (TypeError, ValueError):
