@@ -243,7 +243,6 @@ def _percent_encode(text: str) -> str:
     return "".join(c if (c < "{" and c.isalnum()) or c in _PERCENT_SAFE else f"%{ord(c):02X}" for c in text)
 
 
-@lru_cache(maxsize=4096)
 def path_to_url(path: str) -> str:
     """A local path as a ``file://`` URL, the way conda encodes it.
 
