@@ -390,7 +390,9 @@ def test_package_cache_record_md5_from_the_file(tmp_path: Path) -> None:
     )
     assert rec.md5 == hashlib.md5(b"some bytes").hexdigest()
     assert rec.is_fetched and not rec.is_extracted and rec.tarball_basename == "a-1-0.conda"
-    missing = PackageCacheRecord(**BASE, package_tarball_full_path=str(tmp_path / "no.conda"), extracted_package_dir="x")
+    missing = PackageCacheRecord(
+        **BASE, package_tarball_full_path=str(tmp_path / "no.conda"), extracted_package_dir="x"
+    )
     with pytest.raises(AttributeError):
         missing.md5  # noqa: B018
     with pytest.raises(RecordValidationError):

@@ -93,7 +93,9 @@ def test_specs_from_url_requirements_and_explicit(tmp_path: Path) -> None:
     assert specs_from_url(str(reqs)) == ["numpy 1.21", "scipy >=1.7", "zlib"]
     assert specs_from_url(url_path(str(reqs))) == ["numpy 1.21", "scipy >=1.7", "zlib"]
     explicit = tmp_path / "explicit.txt"
-    url = "https://conda.anaconda.org/conda-forge/linux-64/zlib-1.2.13-hd590300_5.conda#68c34ec6149623be41a1933ab996a209"
+    url = (
+        "https://conda.anaconda.org/conda-forge/linux-64/zlib-1.2.13-hd590300_5.conda#68c34ec6149623be41a1933ab996a209"
+    )
     explicit.write_text(f"# platform: linux-64\n@EXPLICIT\n{url}\n", encoding="utf-8")
     assert specs_from_url(str(explicit)) == ["@EXPLICIT", url]
 
@@ -126,7 +128,9 @@ def test_toposort_real_dependency_graph(data_dir: Path) -> None:
 
     from conda_exports import PrefixRecord
 
-    records = [PrefixRecord(**json.loads(p.read_text())) for p in sorted((data_dir / "models" / "conda-meta").glob("*.json"))]
+    records = [
+        PrefixRecord(**json.loads(p.read_text())) for p in sorted((data_dir / "models" / "conda-meta").glob("*.json"))
+    ]
     names = {r.name for r in records}
     graph = {r.name: {d.split()[0] for d in r.depends} & names for r in records}
     order = list(_toposort({k: set(v) for k, v in graph.items()}))

@@ -14,6 +14,7 @@ is reset.
 
 from __future__ import annotations
 
+from copy import copy
 from itertools import chain
 from typing import Any, Iterable
 
@@ -84,15 +85,20 @@ _CONFIG: _Config | None = None
 _CONFIG_BUILDING = False
 
 
-def _config() -> _Config:
-    """The Channel-valued configuration for the current context."""
+def _config(ctx: Any = None) -> _Config:
+    """The Channel-valued configuration of ``ctx`` (the current context by default).
+
+    Built on first use after each context reset (``reset_context`` calls
+    ``Channel._reset_state``); the context's Channel-valued properties read it from here.
+    """
     global _CONFIG, _CONFIG_BUILDING
-    ctx = _context()
+    if ctx is None:
+        ctx = _context()
     config = _CONFIG
     if config is not None and config.ctx is ctx:
         return config
     if _CONFIG_BUILDING:
-        raise RuntimeError("channel configuration is being built")
+        raise RuntimeError("the channel configuration refers to itself while being built")
     _CONFIG_BUILDING = True
     try:
         Channel._cache_.clear()
@@ -432,15 +438,12 @@ def _channel_for_name(channel_name: str) -> Channel:
             break
         name = shorter
     if found is not None:
-        channel = Channel(
-            scheme=found.scheme,
-            auth=found.auth,
-            location=found.location,
-            token=found.token,
-            name=stripped,
-            platform=platform or found.platform,
-            package_filename=found.package_filename,
-        )
+        # a copy, as conda makes: it keeps a canonical name already worked out for the
+        # configured channel (so the answer can depend on what was asked before, as in conda)
+        channel = copy(found)
+        channel.name = stripped
+        if platform:
+            channel.platform = platform
         return channel
     ca = config.channel_alias
     return Channel(

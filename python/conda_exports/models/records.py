@@ -345,7 +345,9 @@ class Entity:
                 values[field.name] = field.box(field, value)
         for name in cls._required_names:
             if name not in values:
-                raise RecordValidationError(name, msg=f"{cls.__name__} requires a {name} field. Instantiated with {kwargs}")
+                raise RecordValidationError(
+                    name, msg=f"{cls.__name__} requires a {name} field. Instantiated with {kwargs}"
+                )
         return values
 
     def __setattr__(self, name: str, value: Any) -> None:

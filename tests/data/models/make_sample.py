@@ -13,7 +13,16 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-KEYS_OF_INTEREST = ("noarch", "features", "track_features", "constrains", "timestamp", "preferred_env", "arch", "namespace")
+KEYS_OF_INTEREST = (
+    "noarch",
+    "features",
+    "track_features",
+    "constrains",
+    "timestamp",
+    "preferred_env",
+    "arch",
+    "namespace",
+)
 
 
 def sample(shared: Path) -> None:
