@@ -39,10 +39,17 @@ UNKNOWN_CHANNEL = "<unknown>"
 MAX_CHANNEL_PRIORITY = 10000
 
 
-def _context() -> Any:
-    from ..context import context
+_context_module: Any = None
 
-    return context
+
+def _context() -> Any:
+    """The current context (the module is imported once, the object looked up each time)."""
+    global _context_module
+    if _context_module is None:
+        from importlib import import_module
+
+        _context_module = import_module("..context", __package__)
+    return _context_module.context
 
 
 class _Config:
@@ -74,6 +81,7 @@ class _Config:
                 ),
             )
         }
+        self.separate_format_cache = bool(getattr(ctx, "separate_format_cache", False))
         self.migrated_custom_channels: dict[str, str] = dict(getattr(ctx, "migrated_custom_channel_urls", {}) or {})
         self.custom_channels_by_length = sorted(self.custom_channels.items(), reverse=True, key=lambda x: len(x[0]))
         self.migrated_custom_by_length = sorted(

@@ -55,6 +55,14 @@ def _context() -> Any:
     return module.context
 
 
+def _channel_config() -> Any:
+    try:
+        config = _modules["_config"]
+    except KeyError:
+        config = _modules["_config"] = import_module(".channel", __package__)._config
+    return config()
+
+
 def _channel_class() -> Any:
     try:
         return _modules["Channel"]
@@ -172,7 +180,17 @@ def _dump_features(record: Any, value: Any) -> Any:
 
 
 def _enum_box(enum_class: type[Enum]) -> Any:
+    # conda tries the member's value, then its name; a dict of both answers without the
+    # (slow) Enum call for the values that occur
+    known: dict[Any, Enum] = {m.value: m for m in enum_class}
+    for member in enum_class:
+        known.setdefault(member.name, member)
+
     def box(field: Field, value: Any) -> Enum:
+        try:
+            return known[value]
+        except (KeyError, TypeError):
+            pass
         try:
             return enum_class(value)
         except ValueError as exc:
@@ -572,7 +590,10 @@ class _ChannelAttr:
         channel_class = _channel_class()
         if raw is _MISSING:
             return channel_class(d.get("url"))
-        channel = channel_class(raw) if type(raw) is str else _box_channel_value(raw)
+        if type(raw) is str:
+            channel = channel_class._cache_.get(raw) or channel_class(raw)
+        else:
+            channel = _box_channel_value(raw)
         d["channel"] = channel
         del d["_channel_raw"]
         return channel
@@ -730,8 +751,11 @@ class PackageRecord(DictSafeMixin, Entity):
             return d["_pkey_cache"]
         except KeyError:
             pass
-        key = [self.channel.canonical_name, self.subdir, self.name, self.version, self.build_number, self.build]
-        if getattr(_context(), "separate_format_cache", False):
+        channel = d.get("channel")
+        if channel is None:
+            channel = self.channel
+        key = [channel.canonical_name, self.subdir, self.name, self.version, self.build_number, self.build]
+        if _channel_config().separate_format_cache:
             key.append(self.fn)
         pkey = d["_pkey_cache"] = tuple(key)
         return pkey
