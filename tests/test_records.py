@@ -405,3 +405,63 @@ def test_enums_as_conda() -> None:
     assert PathType.basic_types == (PathType.hardlink, PathType.softlink, PathType.directory)
     assert [m.name for m in PathType][:3] == ["hardlink", "softlink", "directory"]
     assert NoarchType.coerce(None) is None and NoarchType.coerce("GENERIC") is NoarchType.generic
+
+
+# -- the construction kernels of both backends agree ------------------------------------------
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False),
+    st.text(max_size=8),
+    st.sampled_from(["python", "generic", "Python", "linux", "osx", "win32", "noarch_python", "hard", "yes", "0"]),
+    st.lists(st.text(max_size=5), max_size=3),
+    st.tuples(st.text(max_size=3)),
+    st.lists(st.integers(), max_size=2),
+)
+_KEYS = st.sampled_from([*PackageRecord._fields, "build_string", "schannel", "filename", "unknown_key"])
+
+
+def _outcome(kwargs: dict) -> object:
+    try:
+        return PackageRecord(**kwargs).dump()
+    except Exception as exc:  # the type is what must agree
+        return type(exc)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_KEYS, _VALUES, max_size=8))
+def test_backends_box_the_same(extra: dict) -> None:
+    from conda_exports import _backend
+
+    kwargs = {**BASE, **extra}
+    results = {}
+    previous = _backend.BACKEND
+    for name in ("python", "rust"):
+        if name == "rust" and _backend._load_extension() is None:
+            continue
+        _backend.activate(name)
+        try:
+            results[name] = _outcome(dict(kwargs))
+        finally:
+            _backend.activate(previous)
+    assert len(set(map(repr, results.values()))) == 1, results
+
+
+@pytest.mark.parametrize("index", range(len(SAMPLE)), ids=[s["fn"] for s in SAMPLE])
+def test_fast_pass_stores_what_boxing_would(index: int) -> None:
+    from conda_exports import _backend
+
+    item = SAMPLE[index]
+    kwargs = {**item["record"], "fn": item["fn"], "channel": item["channel"]}
+    stored, slow = _backend.records.box_fast(kwargs, PackageRecord._kinds, PackageRecord._tables)
+    assert set(stored) | set(slow) == set(kwargs)
+    for key, value in stored.items():
+        field = PackageRecord._fields[key]
+        expected = None if kwargs[key] is None else field.box(field, kwargs[key])
+        assert value == expected and type(value) is type(expected), key

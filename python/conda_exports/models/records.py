@@ -34,6 +34,7 @@ from os.path import basename, join
 from pathlib import Path
 from typing import Any, ClassVar
 
+from .. import _backend
 from ..exceptions import CondaError, PathNotFoundError, RecordValidationError
 from .enums import FileMode, LinkType, NoarchType, PackageType, PathType, Platform
 
@@ -199,6 +200,7 @@ def _enum_box(enum_class: type[Enum]) -> Any:
             except (KeyError, TypeError):
                 raise RecordValidationError(value, msg=exc) from None
 
+    box.known = known  # type: ignore[attr-defined]
     return box
 
 
@@ -226,6 +228,9 @@ def _box_noarch(field: Field, value: Any) -> Any:
             raise RecordValidationError(value, msg=exc) from None
 
 
+_box_noarch.known = {"python": NoarchType.python, "generic": NoarchType.generic}  # type: ignore[attr-defined]
+
+
 def _box_link_type(field: Field, value: Any) -> Any:
     if isinstance(value, str):
         value = value.replace("-", "").replace("_", "").lower()
@@ -234,11 +239,6 @@ def _box_link_type(field: Field, value: Any) -> Any:
         elif value == "soft":
             value = LinkType.softlink
     return _box_link_type_enum(field, value)
-
-
-def _box_channel(field: Field, value: Any) -> Any:
-    """Kept as given (a string, usually): the Channel is made on first read."""
-    return value
 
 
 def _composable(entity_class: Any) -> Any:
@@ -290,8 +290,7 @@ def _optional_str(**kw: Any) -> Field:
 # --------------------------------------------------------------------------------------
 
 
-class _NoFastPath:
-    """A type no value has: fields without a fast path box every value."""
+_FAST_KINDS: dict[Any, int] = {_box_str: 0, _box_int: 1, _box_str_tuple: 2, _box_timestamp: 4}
 
 
 class Entity:
@@ -304,7 +303,8 @@ class Entity:
     _FIELDS: ClassVar[dict[str, Field]] = {}
     _fields: ClassVar[dict[str, Field]]
     _aliases: ClassVar[dict[str, Field]]
-    _table: ClassVar[dict[str, tuple[type, Field]]]
+    _kinds: ClassVar[dict[str, int]]
+    _tables: ClassVar[dict[str, dict[Any, Any]]]
     _required_names: ClassVar[tuple[str, ...]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -321,9 +321,20 @@ class Entity:
                 if alias not in merged:
                     aliases.setdefault(alias, field)
         cls._aliases = aliases
-        # per field: the type that is stored as it is, without calling the box function
-        fast = {_box_str: str, _box_int: int}
-        cls._table = {name: (fast.get(f.box, _NoFastPath), f) for name, f in merged.items()}
+        # per field: its code for the backend's fast pass (rust/records.rs): the kind in the
+        # low bits (0 str, 1 int, 2 str sequence, 3 kept as given, 4 timestamp, 5 enum word),
+        # 0x10 when None is allowed; enum fields also get their table of known words
+        kinds: dict[str, int] = {}
+        tables: dict[str, dict[Any, Any]] = {}
+        for name, f in merged.items():
+            kind = _FAST_KINDS.get(f.box)
+            if kind is None:
+                known = getattr(f.box, "known", None)
+                if known is None:
+                    continue
+                kind, tables[name] = 5, known
+            kinds[name] = kind | (0x10 if f.nullable else 0)
+        cls._kinds, cls._tables = kinds, tables
         cls._required_names = tuple(name for name, f in merged.items() if f.required and f.default is _MISSING)
         # constant defaults are class attributes, so a read of an unset field is a plain lookup;
         # only this class's own fields, so a derived attribute inherited from a base stays
@@ -337,30 +348,30 @@ class Entity:
 
     @classmethod
     def _box_all(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
-        """One pass over the given keys: checked, boxed values by field name.
+        """Checked, boxed values by field name.
 
-        The hot path is a string for a string field or an int for an int field: one table
-        lookup, one type test. Everything else goes through the field's box function.
+        The backend's kernel (``box_fast``) takes over the values already in final form
+        (a str for a string field, an int for an int field, a list of str for depends);
+        the keys it hands back (aliases, unknown keys, None, anything to convert or
+        refuse) are boxed here, the same way on both backends.
         """
-        table = cls._table
-        values: dict[str, Any] = {}
-        for key, value in kwargs.items():
-            spec = table.get(key)
-            if spec is None:
-                field = cls._aliases.get(key)
-                if field is None or field.name in kwargs:
-                    continue  # unknown keys are ignored; a field's own name wins over an alias
-                spec = table[field.name]
-            exact_type, field = spec
-            if type(value) is exact_type:
-                values[field.name] = value
-            elif value is None:
-                if field.nullable:
-                    values[field.name] = None
-                elif field.required:
-                    raise RecordValidationError(field.name, None)
-            else:
-                values[field.name] = field.box(field, value)
+        values, slow = _backend.records.box_fast(kwargs, cls._kinds, cls._tables)
+        if slow:
+            fields = cls._fields
+            for key in slow:
+                value = kwargs[key]
+                field = fields.get(key)
+                if field is None:
+                    field = cls._aliases.get(key)
+                    if field is None or field.name in kwargs:
+                        continue  # unknown keys are ignored; a field's own name wins over an alias
+                if value is None:
+                    if field.nullable:
+                        values[field.name] = None
+                    elif field.required:
+                        raise RecordValidationError(field.name, None)
+                else:
+                    values[field.name] = field.box(field, value)
         for name in cls._required_names:
             if name not in values:
                 raise RecordValidationError(
@@ -680,7 +691,11 @@ class _TimestampAttr:
 
 
 def _box_record_channel(field: Field, value: Any) -> Any:
+    """Kept as given (a string, usually): the Channel is made on first read."""
     return value
+
+
+_FAST_KINDS[_box_record_channel] = 3  # kept as given
 
 
 _RECORD_FIELDS: dict[str, Field] = {
