@@ -150,3 +150,22 @@ def test_toposort_real_dependency_graph(data_dir: Path) -> None:
 )
 def test_cache_fn_url(url: str, fn: str, expected: str) -> None:
     assert cache_fn_url(url, fn) == expected
+
+
+def test_dist_str_in_index(data_dir: Path) -> None:
+    import json
+
+    match_spec = pytest.importorskip("conda_exports.models.match_spec")
+    if not hasattr(match_spec, "MatchSpec"):
+        pytest.skip("MatchSpec is not there yet")
+    from conda_exports import Dist, PackageRecord, dist_str_in_index
+
+    sample = json.loads((data_dir / "models" / "repodata_sample.json").read_text())[:10]
+    records = [PackageRecord(**s["record"], fn=s["fn"], channel=s["channel"]) for s in sample]
+    index = {Dist(r): r for r in records}
+    first = records[0]
+    assert dist_str_in_index(index, f"{first.name}-{first.version}-{first.build}")
+    assert dist_str_in_index(index, first.dist_str())
+    assert dist_str_in_index(index, first.fn)
+    assert not dist_str_in_index(index, f"{first.name}-{first.version}-nosuchbuild")
+    assert not dist_str_in_index(index, f"otherchannel::{first.name}-{first.version}-{first.build}")
