@@ -6,8 +6,8 @@ use e.g. 20000 while developing) generated from the real repodata in ``../shared
 as get_index does (``{Dist(rec): rec}``). conda runs in a long-lived worker process
 (``CONDA_REF_SRC`` = a conda source tree, ``CONDA_REF_PYTHON`` its interpreter, default
 ``/work/ref/venv/bin/python``) that times the same loop itself; py-rattler has no Dist, so
-its case builds ``rattler.PackageRecord`` objects only. The records are pure Python on both
-backends (see ``models/records.py``), so one "conda-exports" case covers both.
+its case builds ``rattler.PackageRecord`` objects only. Ours runs on both backends (they
+differ in the construction kernel, see ``models/records.py``).
 
 Run: python -m pytest benches/bench_models_records.py --benchmark-only --benchmark-min-rounds=3
 """
@@ -48,10 +48,20 @@ def _ours(entries: list[tuple[str, dict]]) -> dict:
     return out
 
 
-def test_records_and_dists_ours(benchmark, entries) -> None:
+@pytest.mark.parametrize("backend", ["rust", "python"])
+def test_records_and_dists_ours(benchmark, entries, backend: str) -> None:
+    from conda_exports import _backend
+
+    if backend == "rust" and _backend._load_extension() is None:
+        pytest.skip("the compiled extension is not installed")
     benchmark.group = f"{len(entries)} PackageRecord + Dist"
-    mark(benchmark, "conda-exports", ours=True)
-    result = benchmark.pedantic(_ours, (entries,), rounds=ROUNDS, iterations=1, warmup_rounds=0)
+    mark(benchmark, f"conda-exports ({backend})", ours=True)
+    previous = _backend.BACKEND
+    _backend.activate(backend)
+    try:
+        result = benchmark.pedantic(_ours, (entries,), rounds=ROUNDS, iterations=1, warmup_rounds=0)
+    finally:
+        _backend.activate(previous)
     assert len(result) > 0.9 * len(entries)
 
 

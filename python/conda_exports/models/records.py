@@ -679,6 +679,17 @@ class _PackageTypeAttr:
         return None
 
 
+class _MetadataAttr:
+    """``record.metadata``: a set, made on first use (conda gives every record one; 600k
+    empty sets would cost ~130 MB)."""
+
+    def __get__(self, instance: Any, owner: Any) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__["metadata"] = set()
+        return value
+
+
 class _TimestampAttr:
     """``record.timestamp`` when not given: 0 (conda's default); after ``del``, from ``date``."""
 
@@ -737,6 +748,7 @@ _DERIVED = {
     "fn": _FnAttr(),
     "package_type": _PackageTypeAttr(),
     "timestamp": _TimestampAttr(),
+    "metadata": _MetadataAttr(),
 }
 
 
@@ -754,7 +766,6 @@ class PackageRecord(DictSafeMixin, Entity):
         values = self._box_all(kwargs)
         if "channel" in values:
             values["_channel_raw"] = values.pop("channel")
-        values["metadata"] = set()
         self.__dict__.update(values)
 
     # -- the package key -------------------------------------------------------------
