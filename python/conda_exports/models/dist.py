@@ -14,7 +14,9 @@ Design: get_index builds ``{Dist(record): record}`` over whole indexes (~600k re
 conda-forge), so a Dist is a ``__slots__`` object whose fields are written once by a
 private constructor without per-field validation (the parser produced them); the public
 constructor validates like conda's. Fields are read-only, as conda's are immutable.
-Measured cost: see ``records.py`` and ``benches/bench_models_records.py``.
+A Dist made from a record skips the general parser when the file name is plain
+(``name-version-build.ext``, a numeric build-number tail): ~6-10 µs per record against ~25 µs
+in conda 25.1 (see ``records.py`` and ``benches/bench_models_records.py`` for the pair).
 """
 
 from __future__ import annotations

@@ -8,21 +8,27 @@ missing or mistyped field, equality and hash on the package key (canonical chann
 subdir, name, version, build number, build) and ``.dump()`` returning the dict conda
 writes, field for field and in conda's order.
 
-Design: get_index and linked_data make these by the hundred thousand, so creating one is
-a single pass over the keyword arguments that are actually given (not over every field),
-with a type check per value; the boxed values live in the instance ``__dict__`` under
-their field names, so reading a field is a plain attribute lookup with no descriptor in
-the way. Defaults are class attributes. What is derived or expensive is lazy: the
-``Channel`` is built from the channel string on first use (and shared through the channel
-cache); ``subdir``, ``fn`` and ``package_type`` are derived on read when not given, the
-package key and hash on first comparison. Assignment after creation goes through
-``__setattr__``, which boxes and checks like construction does.
+Design: get_index and linked_data make these by the hundred thousand (~600k for a
+conda-forge index), so creating one is made cheap:
 
-Measured (``benches/bench_models_records.py``, one core of the development machine,
-conda-forge-shaped repodata entries with ~8 keys and ~5 depends): creating a
-``PackageRecord`` from a repodata dict costs about 1.3 µs here against about 40 µs in
-conda 25.1 and about 2 µs for ``rattler.PackageRecord``; a ``Dist`` from a record about
-1.5 µs against about 60 µs in conda.
+- the boxed values live in the instance ``__dict__`` under their field names, so reading a
+  field is a plain attribute lookup (no descriptor); constant defaults are class attributes;
+- construction is one pass over the keyword arguments actually given (not over all ~30
+  fields), done by the backend's kernel ``box_fast`` (``rust/records.rs`` /
+  ``_fallback/records.py``) for the values already in final form (str, int, lists of str,
+  None, timestamps, enum words, the channel string); the keys it hands back are boxed in
+  Python here, the same way on both backends;
+- derived and expensive values are lazy: the ``Channel`` is made from the channel string on
+  first read (and shared through the channel cache), ``subdir`` / ``fn`` /
+  ``package_type`` are derived on read when not given, the package key and hash on first
+  use, the ``metadata`` set on first use.
+
+Measured (``benches/bench_models_records.py``, 100k conda-forge-shaped entries on a busy
+2-core machine, best of 3): a PackageRecord plus its Dist, inserted into a dict as
+get_index does, costs 18.6 µs (Rust backend) / 21.2 µs (Python backend) against 69 µs in
+conda 25.1; ``rattler.PackageRecord`` alone (no Dist, no channel) 9.9 µs. Alone, a
+record costs ~3.6 µs / ~4.8 µs against ~31 µs in conda; about 30% of the large-index time is
+Python's cyclic garbage collector. Memory: ~1.05 kB per record + Dist against ~1.6 kB.
 """
 
 from __future__ import annotations
