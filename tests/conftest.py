@@ -7,7 +7,7 @@ Rust half is skipped only when the extension is not installed.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -33,3 +33,37 @@ def backend(request: pytest.FixtureRequest) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     return DATA
+
+
+@pytest.fixture(autouse=True)
+def isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """No test reads the machine's configuration: HOME is a fresh directory, no CONDA_*
+    variable (but CONDA_EXPORTS_BACKEND), CONDARC, XDG_CONFIG_HOME or CONDA_PREFIX is set,
+    and the context is reset to an empty search path before and after the test."""
+    from conda_exports.context import reset_context
+
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("USERPROFILE", str(home))
+    for name in list(os.environ):
+        if name.startswith("CONDA_") and name != "CONDA_EXPORTS_BACKEND":
+            monkeypatch.delenv(name)
+    for name in ("CONDARC", "XDG_CONFIG_HOME", "CONDA_PREFIX"):
+        monkeypatch.delenv(name, raising=False)
+    reset_context(())
+    yield home
+    reset_context(())
+
+
+@pytest.fixture
+def use_condarc(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """``use_condarc(yaml_text)`` writes a condarc, resets the context to read only it, returns its path."""
+    from conda_exports.context import reset_context
+
+    def write(text: str) -> Path:
+        path = tmp_path_factory.mktemp("condarc") / ".condarc"
+        path.write_text(text, encoding="utf-8")
+        reset_context([str(path)])
+        return path
+
+    return write

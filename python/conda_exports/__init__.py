@@ -7,6 +7,7 @@ so no configuration is read and no heavy module is imported until it is used.
 from __future__ import annotations
 
 import importlib
+import sys
 
 from . import _backend
 from ._version import __version__
@@ -140,3 +141,19 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+class _Package(type(sys)):  # type: ignore[misc]
+    """Keeps ``conda_exports.context`` the Context object, as ``conda.exports.context`` is.
+
+    Importing the submodule of the same name would otherwise replace the attribute with the
+    module; the module stays reachable as ``sys.modules["conda_exports.context"]``.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "context" and isinstance(value, type(sys)):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

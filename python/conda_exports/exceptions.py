@@ -29,7 +29,11 @@ class CondaError(Exception):
         return f"{self.__class__.__name__}: {self}"
 
     def __str__(self) -> str:
-        return str(self.message % self._kwargs)
+        try:
+            return str(self.message % self._kwargs)
+        except (TypeError, ValueError, KeyError):
+            # conda raises here (e.g. a URL's "%20" in a message without kwargs); the text is still useful
+            return str(self.message)
 
     def dump_map(self) -> dict[str, Any]:
         result = {k: v for k, v in vars(self).items() if not k.startswith("_")}
@@ -158,6 +162,434 @@ class InvalidVersionSpec(InvalidSpec):
 class InvalidMatchSpec(InvalidSpec):
     def __init__(self, invalid_spec: str, details: str) -> None:
         super().__init__("Invalid spec '%(invalid_spec)s': %(details)s", invalid_spec=invalid_spec, details=details)
+
+
+class CondaMultiError(CondaError):
+    """Several errors at once; ``str`` lists each on its own line, as conda prints them."""
+
+    def __init__(self, errors: Any) -> None:
+        self.errors = errors
+        super().__init__(None)
+
+    def __repr__(self) -> str:
+        parts = []
+        for error in self.errors:
+            if isinstance(error, OSError) and not isinstance(error, CondaError):
+                parts.append(str(error))
+            else:
+                parts.append(error.__repr__())
+        return "\n".join(parts)
+
+    def __str__(self) -> str:
+        return "\n".join(str(error) for error in self.errors) + "\n"
+
+    def dump_map(self) -> dict[str, Any]:
+        return dict(
+            exception_type=str(type(self)),
+            exception_name=self.__class__.__name__,
+            errors=tuple(error.dump_map() for error in self.errors),
+            error="Multiple Errors Encountered.",
+        )
+
+    def contains(self, exception_class: type[BaseException]) -> bool:
+        return any(isinstance(error, exception_class) for error in self.errors)
+
+
+# --- configuration (conda.common.configuration) ---------------------------------------
+
+
+def _pretty_list(items: Any, padding: str = "  ") -> str:
+    if isinstance(items, str) or not hasattr(items, "__iter__"):
+        items = [items]
+    return "\n".join(f"{padding}- {item}" for item in items)
+
+
+class ConfigurationError(CondaError):
+    """A problem with the configuration (condarc files or CONDA_* variables)."""
+
+
+class ConfigurationLoadError(ConfigurationError):
+    """A condarc file that cannot be read as YAML; the text names the file and the place."""
+
+    def __init__(self, path: Any, message_addition: str = "", **kwargs: Any) -> None:
+        self.path = path
+        super().__init__(
+            "Unable to load configuration file.\n  path: %(path)s\n" + message_addition, path=path, **kwargs
+        )
+
+
+class ValidationError(ConfigurationError):
+    """A setting whose value is not allowed; ``source`` is the file (or ``envvars``) it came from."""
+
+    def __init__(self, parameter_name: str, parameter_value: Any, source: Any, msg: Any = None, **kwargs: Any) -> None:
+        self.parameter_name = parameter_name
+        self.parameter_value = parameter_value
+        self.source = source
+        super().__init__(msg, **kwargs)
+
+
+class MultipleKeysError(ValidationError):
+    """One source sets the same setting under two of its names (e.g. ``envs_dirs`` and ``envs_path``)."""
+
+    def __init__(self, source: Any, keys: Any, preferred_key: str) -> None:
+        self.keys = keys
+        msg = f"Multiple aliased keys in file {source}:\n{_pretty_list(keys)}\nMust declare only one. Prefer '{preferred_key}'"
+        super().__init__(preferred_key, None, source, msg=msg)
+
+
+class InvalidTypeError(ValidationError):
+    """A setting's value has the wrong type, e.g. a single string where a list is needed."""
+
+    def __init__(
+        self,
+        parameter_name: str,
+        parameter_value: Any,
+        source: Any,
+        wrong_type: Any,
+        valid_types: Any,
+        msg: Any = None,
+    ) -> None:
+        self.wrong_type = wrong_type
+        self.valid_types = valid_types
+        if msg is None:
+            msg = (
+                f"Parameter {parameter_name} = {parameter_value!r} declared in {source} has type {wrong_type}.\n"
+                f"Valid types:\n{_pretty_list(valid_types)}"
+            )
+        super().__init__(parameter_name, parameter_value, source, msg=msg)
+
+
+class CustomValidationError(ValidationError):
+    """A setting's value has the right type but is not acceptable (the reason is in the text)."""
+
+    def __init__(self, parameter_name: str, parameter_value: Any, source: Any, custom_message: str) -> None:
+        super().__init__(
+            parameter_name,
+            parameter_value,
+            source,
+            msg=f"Parameter {parameter_name} = {parameter_value!r} declared in {source} is invalid.\n{custom_message}",
+        )
+
+
+class MultiValidationError(CondaMultiError, ConfigurationError):
+    def __init__(self, errors: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(errors, *args, **kwargs)
+
+
+# --- errors conda.exports re-exports -------------------------------------------------------
+
+
+def _dals(text: str) -> str:
+    """Dedent and left-strip, as conda writes its multi-line messages."""
+    from textwrap import dedent
+
+    return dedent(text).lstrip()
+
+
+def _maybe_unquote(url: Any) -> Any:
+    """The URL without embedded credentials, percent-escapes decoded (conda's maybe_unquote)."""
+    if not url:
+        return url
+    from urllib.parse import unquote_plus, urlsplit, urlunsplit
+
+    parts = urlsplit(str(url))
+    netloc = parts.netloc.rpartition("@")[2]
+    return unquote_plus(urlunsplit(parts._replace(netloc=netloc)))
+
+
+class LockError(CondaError):
+    def __init__(self, message: Any) -> None:
+        super().__init__(f"{message}")
+
+
+class PaddingError(CondaError):
+    """A package's prefix placeholder is too short for the install prefix."""
+
+    def __init__(self, dist: Any, placeholder: Any, placeholder_length: int) -> None:
+        template = (
+            "Placeholder of length '%d' too short in package %s.\nThe package must be rebuilt with conda-build > 2.0."
+        )
+        msg = template % (placeholder_length, dist)
+        super().__init__(msg)
+
+
+class LinkError(CondaError):
+    def __init__(self, message: Any) -> None:
+        super().__init__(message)
+
+
+class ResolvePackageNotFound(CondaError):
+    """Specs (chains of them) that no package in the index satisfies; conda.exports also calls it NoPackagesFound."""
+
+    def __init__(self, bad_deps: Any) -> None:
+        self.bad_deps = tuple(dep for deps in bad_deps for dep in deps if dep)
+        formatted_chains = tuple(" -> ".join(map(str, bad_chain)) for bad_chain in bad_deps)
+        self._formatted_chains = formatted_chains
+        message = "\n" + "\n".join(f"  - {bad_chain}" for bad_chain in formatted_chains)
+        super().__init__(message)
+
+
+#: conda.exports' names for ResolvePackageNotFound.
+NoPackagesFound = NoPackagesFoundError = ResolvePackageNotFound
+
+
+class ChecksumMismatchError(CondaError):
+    """Downloaded content does not match the expected checksum."""
+
+    def __init__(
+        self,
+        url: Any,
+        target_full_path: Any,
+        checksum_type: Any,
+        expected_checksum: Any,
+        actual_checksum: Any,
+        partial_download: bool = False,
+    ) -> None:
+        message = _dals(
+            """
+        Conda detected a mismatch between the expected content and downloaded content
+        for url '%(url)s'.
+          download saved to: %(target_full_path)s
+          expected %(checksum_type)s: %(expected_checksum)s
+          actual %(checksum_type)s: %(actual_checksum)s
+        """
+        )
+        super().__init__(
+            message,
+            url=_maybe_unquote(url),
+            target_full_path=target_full_path,
+            checksum_type=checksum_type,
+            expected_checksum=expected_checksum,
+            actual_checksum=actual_checksum,
+            partial_download=partial_download,
+        )
+
+
+def _describe_response(response: Any, content_max_len: int = 1024) -> str | None:
+    """conda's dump of a ``requests`` Response (request line and headers, then the reply)."""
+    cls = type(response)
+    if not f"{cls.__module__}.{cls.__name__}".endswith("requests.models.Response"):
+        return None
+    try:
+        lines = [""]
+        request = getattr(response, "request", None)
+        if request is not None:
+            first = {"Host": "\x00\x00", "User-Agent": "\x00\x01"}
+            lines.append(f">>{request.method} {request.path_url} {request.url.split(':', 1)[0].upper()}")
+            lines.extend(
+                f"> {key}: {value}"
+                for key, value in sorted(request.headers.items(), key=lambda kv: first.get(kv[0], kv[0].lower()))
+            )
+            lines.append("")
+            if request.body:
+                lines.append(request.body)
+        last = {"Content-Length": "\x7e\x7e\x61", "Connection": "\x7e\x7e\x62"}
+        lines.append(f"<<{response.url.split(':', 1)[0].upper()} {response.status_code} {response.reason}")
+        lines.extend(
+            f"< {key}: {value}"
+            for key, value in sorted(response.headers.items(), key=lambda kv: last.get(kv[0], kv[0].lower()))
+        )
+        lines.append(f"< Elapsed: {str(response.elapsed).split(':', 1)[-1]}")
+        if content_max_len:
+            lines.append("")
+            content_type = response.headers.get("Content-Type")
+            if content_type is not None and (
+                content_type == "application/json"
+                or content_type.startswith("text/")
+                or content_type == "application/xml"
+            ):
+                lines.append(response.text[:content_max_len])
+                if content_type == "application/json":
+                    lines.append("")
+        lines.append("")
+        return "\n".join(lines)
+    except Exception:
+        return None
+
+
+class CondaHTTPError(CondaError):
+    """An HTTP request failed; the text has the status, reason, URL and elapsed time."""
+
+    def __init__(
+        self,
+        message: Any,
+        url: Any,
+        status_code: Any,
+        reason: Any,
+        elapsed_time: Any,
+        response: Any = None,
+        caused_by: Any = None,
+    ) -> None:
+        from datetime import timedelta
+
+        try:
+            body = response.json()
+        except (AttributeError, ValueError):
+            body = {}
+        else:
+            if isinstance(body, dict):
+                reason = body.get("reason", None) or reason
+                message = body.get("message", None) or message
+            else:
+                body = {}
+
+        url = _maybe_unquote(url)
+        status_code = status_code or "000"
+        reason = reason or "CONNECTION FAILED"
+        if isinstance(reason, str):
+            reason = reason.upper()
+        elapsed_time = elapsed_time or "-"
+        if isinstance(elapsed_time, timedelta):
+            elapsed_time = str(elapsed_time).split(":", 1)[-1]
+
+        try:
+            cf_ray = f"CF-RAY: {response.headers['CF-RAY']}\n"
+        except (AttributeError, KeyError, TypeError):
+            cf_ray = ""
+
+        super().__init__(
+            _dals(
+                f"""
+                HTTP {status_code} {reason} for url <{url}>
+                Elapsed: {elapsed_time}
+                {cf_ray}
+                """
+            )
+            + message,
+            url=url,
+            status_code=status_code,
+            reason=reason,
+            elapsed_time=elapsed_time,
+            response_details=_describe_response(response) or "",
+            json=body,
+            caused_by=caused_by,
+        )
+
+
+def _dashlist(items: Any, indent: int = 2) -> str:
+    return "".join("\n" + " " * indent + "- " + str(item) for item in items)
+
+
+_UNSATISFIABLE_MESSAGES = {
+    "python": """
+
+The following specifications were found
+to be incompatible with the existing python installation in your environment:
+
+Specifications:\n{specs}
+
+Your python: {ref}
+
+If python is on the left-most side of the chain, that's the version you've asked for.
+When python appears to the right, that indicates that the thing on the left is somehow
+not available for the python version you are constrained to. Note that conda will not
+change your python version to a different minor version unless you explicitly specify
+that.
+
+""",
+    "request_conflict_with_history": """
+
+The following specifications were found to be incompatible with a past
+explicit spec that is not an explicit spec in this operation ({ref}):\n{specs}
+
+""",
+    "direct": """
+
+The following specifications were found to be incompatible with each other:
+""",
+    "virtual_package": """
+
+The following specifications were found to be incompatible with your system:\n{specs}
+
+Your installed version is: {ref}
+""",
+}
+
+
+def _spec_without_target(dep: Any) -> str:
+    try:
+        from .models.match_spec import MatchSpec
+    except ImportError:  # pragma: no cover - the models ship with the package
+        return str(dep)
+    return str(MatchSpec(dep, target=None))
+
+
+class UnsatisfiableError(CondaError):
+    """The requested specs conflict; ``bad_deps`` maps a conflict class to its chains of specs."""
+
+    def _format_chain_str(self, bad_deps: Any) -> list[str]:
+        chains: dict[tuple[str, ...], list[set[str]]] = {}
+        for dep in sorted(bad_deps, key=len, reverse=True):
+            dep1 = [s.partition(" ") for s in dep[1:]]
+            key = (dep[0], *(v[0] for v in dep1))
+            vals = ("", *(v[2] for v in dep1))
+            found = False
+            for key2, csets in chains.items():
+                if key2[: len(key)] == key:
+                    for cset, val in zip(csets, vals):
+                        cset.add(val)
+                    found = True
+            if not found:
+                chains[key] = [{val} for val in vals]
+        formatted: dict[tuple[str, ...], str] = {}
+        for key, csets in chains.items():
+            deps = []
+            for name, cset in zip(key, csets):
+                if "" not in cset:
+                    pass
+                elif len(cset) == 1:
+                    cset.clear()
+                else:
+                    cset.remove("")
+                    cset.add("*")
+                if name[0] == "@":
+                    name = "feature:" + name[1:]
+                deps.append("{} {}".format(name, "|".join(sorted(cset))) if cset else name)
+            formatted[key] = " -> ".join(deps)
+        return [formatted[key] for key in sorted(formatted)]
+
+    def __init__(self, bad_deps: Any, chains: bool = True, strict: bool = False) -> None:
+        msg = ""
+        self.unsatisfiable: list[Any] = []
+        if len(bad_deps) == 0:
+            msg += """
+Did not find conflicting dependencies. If you would like to know which
+packages conflict ensure that you have enabled unsatisfiable hints.
+
+conda config --set unsatisfiable_hints True
+            """
+        else:
+            for class_name, dep_class in bad_deps.items():
+                if not dep_class:
+                    continue
+                if class_name == "direct":
+                    msg += _UNSATISFIABLE_MESSAGES["direct"].lstrip()
+                    last_dep_entry = {d[0][-1].name for d in dep_class}
+                    dep_constraint_map: dict[Any, list[Any]] = {}
+                    for dep in dep_class:
+                        if dep[0][-1].name in last_dep_entry:
+                            dep_constraint_map.setdefault(dep[0][-1].name, []).append(dep[0])
+                    msg += "\nOutput in format: Requested package -> Available versions"
+                    for dep_name, chain in dep_constraint_map.items():
+                        if len(chain) > 1:
+                            msg += f"\n\nPackage {dep_name} conflicts for:\n"
+                            msg += "\n".join(" -> ".join(str(i) for i in c) for c in chain)
+                            self.unsatisfiable += [tuple(entries) for entries in chain]
+                else:
+                    dep_chains = []
+                    installed_blocker = None
+                    for dep_chain, blocker in dep_class:
+                        dep_chains.append([_spec_without_target(dep) for dep in dep_chain])
+                        installed_blocker = blocker
+                    formatted = self._format_chain_str(dep_chains) if dep_chains else []
+                    msg += (
+                        _UNSATISFIABLE_MESSAGES[class_name]
+                        .lstrip()
+                        .format(specs=_dashlist(formatted), ref=installed_blocker)
+                    )
+        if strict:
+            msg += "\nNote that strict channel priority may have removed packages required for satisfiability."
+        super().__init__(msg)
 
 
 class CondaUpgradeError(CondaError):

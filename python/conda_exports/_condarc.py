@@ -1,0 +1,233 @@
+"""Reads condarc files: YAML values plus the ``#!final`` / ``#!top`` / ``#!bottom`` flags.
+
+conda reads condarc with ruamel.yaml's round-trip loader (YAML 1.2) and takes the flags
+from the comments ruamel attaches to keys and items. PyYAML (its C loader when present)
+drops comments, so the flags are found here from the node positions: the comment that
+conda sees for a value is the run of comments between the value and the next token
+(for a block collection, between the ``:`` and its first item). A flag counts only
+when that run is a single comment reading ``#!final``, ``#!top`` or ``#!bottom``
+(``#`` and ``!`` stripped from both ends), which is how ruamel's comment text behaves.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from .exceptions import ConfigurationLoadError
+
+FINAL = "final"
+TOP = "top"
+BOTTOM = "bottom"
+_FLAGS = frozenset((FINAL, TOP, BOTTOM))
+
+
+class Node:
+    """One value from one source: primitive, tuple of Node, or dict of Node; with its flag."""
+
+    __slots__ = ("value", "flag", "source")
+
+    def __init__(self, value: Any, flag: str | None = None, source: str = "") -> None:
+        self.value = value
+        self.flag = flag
+        self.source = source
+
+    def __repr__(self) -> str:
+        return f"Node({self.value!r}, {self.flag!r})"
+
+    def plain(self) -> Any:
+        """The value without flags (nested Nodes unwrapped)."""
+        if isinstance(self.value, tuple):
+            return tuple(child.plain() for child in self.value)
+        if isinstance(self.value, dict):
+            return {key: child.plain() for key, child in self.value.items()}
+        return self.value
+
+
+@cache
+def _loader_class() -> Any:
+    """PyYAML's safe loader (the C one when built with libyaml) reading YAML 1.2 scalars.
+
+    ruamel.yaml reads condarc files as YAML 1.2: ``yes``/``on`` stay strings and dates stay
+    text, where PyYAML's YAML 1.1 resolvers would make booleans and dates. Built on first
+    use so that importing this module does not import yaml.
+    """
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[misc,valid-type]
+        yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+    Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:int",
+        re.compile(r"^(?:[-+]?[0-9_]+|0o[0-7_]+|0x[0-9a-fA-F_]+)$"),
+        list("-+0123456789"),
+    )
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(
+            r"^(?:[-+]?(?:\.[0-9_]+|[0-9_]+(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
+        list("-+0123456789."),
+    )
+    Loader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+    Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    # An explicit !!timestamp stays text: conda's loader would hand back a type its
+    # configuration cannot hold.
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_str)
+    return Loader
+
+
+def _construct_int(loader: Any, node: Any) -> int:
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    sign = -1 if text.startswith("-") else 1
+    text = text.lstrip("+-")
+    if text.startswith("0o"):
+        return sign * int(text[2:], 8)
+    if text.startswith("0x"):
+        return sign * int(text[2:], 16)
+    return sign * int(text, 10)
+
+
+def _construct_str(loader: Any, node: Any) -> str:
+    return str(loader.construct_scalar(node))
+
+
+def _flag_of(comment_run: list[str]) -> str | None:
+    if len(comment_run) != 1:
+        return None
+    word = comment_run[0].strip().strip("!#")
+    return word if word in _FLAGS else None
+
+
+class _Reader:
+    """Walks a composed YAML document, building Nodes with their comment flags."""
+
+    def __init__(self, text: str, loader: Any, source: str) -> None:
+        import yaml
+
+        self.yaml = yaml
+        self.text = text
+        self.source = source
+        self.has_comments = "#" in text
+        self.loader = loader
+        self._line_starts: list[int] | None = None
+
+    def _offset(self, mark: Any) -> int:
+        # Marks carry a character index in both PyYAML loaders; lines and columns are the
+        # fallback should a loader report a byte index instead.
+        index = getattr(mark, "index", None)
+        if isinstance(index, int) and 0 <= index <= len(self.text):
+            return index
+        if self._line_starts is None:
+            starts = [0]
+            starts.extend(m.end() for m in re.finditer("\n", self.text))
+            self._line_starts = starts
+        return self._line_starts[min(mark.line, len(self._line_starts) - 1)] + mark.column
+
+    def _comments_from(self, pos: int) -> list[str]:
+        """The comments between ``pos`` and the next token."""
+        text = self.text
+        end = len(text)
+        found: list[str] = []
+        while pos < end:
+            char = text[pos]
+            if char in " \t\r\n\ufeff":
+                pos += 1
+            elif char == "#":
+                stop = text.find("\n", pos)
+                stop = end if stop < 0 else stop
+                found.append(text[pos:stop])
+                pos = stop
+            else:
+                break
+        return found
+
+    def _flag_after(self, pos: int) -> str | None:
+        return _flag_of(self._comments_from(pos)) if self.has_comments else None
+
+    def _entry_flag(self, key_node: Any, value_node: Any) -> str | None:
+        """The flag of a map entry: after the ``:`` for a block collection, else after the value."""
+        if not self.has_comments:
+            return None
+        if self._is_block_collection(value_node):
+            pos = self._offset(key_node.end_mark)
+            colon = self.text.find(":", pos)
+            start = self._offset(value_node.start_mark)
+            if colon < 0 or colon >= start:
+                return None
+            comments = self._comments_from(colon + 1)
+            return _flag_of(comments)
+        return self._flag_after(self._offset(value_node.end_mark))
+
+    def _is_block_collection(self, node: Any) -> bool:
+        return isinstance(node, (self.yaml.MappingNode, self.yaml.SequenceNode)) and not node.flow_style
+
+    def build(self, node: Any, flag: str | None = None) -> Node:
+        if isinstance(node, self.yaml.SequenceNode):
+            items = []
+            for child in node.value:
+                if self._is_block_collection(child):
+                    child_flag = None
+                else:
+                    child_flag = self._flag_after(self._offset(child.end_mark))
+                items.append(self.build(child, child_flag))
+            return Node(tuple(items), flag, self.source)
+        if isinstance(node, self.yaml.MappingNode):
+            self.loader.flatten_mapping(node)
+            entries: dict[Any, Node] = {}
+            for key_node, value_node in node.value:
+                key = self.loader.construct_object(key_node, deep=True)
+                entries[key] = self.build(value_node, self._entry_flag(key_node, value_node))
+            return Node(entries, flag, self.source)
+        return Node(self.loader.construct_object(node, deep=True), flag, self.source)
+
+
+def _mark_text(exc: Exception) -> str:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is None:
+        return ""
+    return f" at line {mark.line + 1}, column {mark.column + 1}"
+
+
+def parse_text(text: str, source: str) -> dict[str, Node]:
+    """The top-level settings in condarc ``text``; ``source`` names it in errors."""
+    import yaml
+
+    loader = _loader_class()(text)
+    try:
+        root = loader.get_single_node()
+        if root is None or (isinstance(root, yaml.ScalarNode) and loader.construct_object(root) is None):
+            return {}
+        if not isinstance(root, yaml.MappingNode):
+            kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+            raise ConfigurationLoadError(
+                source, "  reason: the top level is %(kind)s, not a mapping of settings", kind=kind
+            )
+        document = _Reader(text, loader, source).build(root)
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigurationLoadError(
+            source, "  reason: invalid yaml%(where)s: %(problem)s", where=_mark_text(exc), problem=problem
+        ) from None
+    finally:
+        loader.dispose()
+    settings: dict[str, Node] = {}
+    for key, value in document.value.items():
+        if not isinstance(key, str):
+            raise ConfigurationLoadError(source, "  reason: setting name %(key)r is not a string", key=key)
+        settings[key] = value
+    return settings
+
+
+def parse_file(path: str) -> dict[str, Node]:
+    """The settings in the condarc file at ``path`` (OSError propagates to the caller)."""
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    return parse_text(text, path)

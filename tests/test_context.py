@@ -1,0 +1,863 @@
+"""The configuration context: search path, precedence, merge rules, flags, env vars, derived values.
+
+Expected values were checked against conda 25.1.1 run on the same files (see test_context_vs_conda.py).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import stat
+import struct
+import subprocess
+import sys
+import textwrap
+import warnings
+from importlib import import_module
+from pathlib import Path
+
+import pytest
+from conda_exports.constants import DEFAULT_CHANNELS, DEFAULT_CHANNELS_WIN, SEARCH_PATH, ChannelPriority
+from conda_exports.context import ConfigurationWarning, Context, context, non_x86_machines, reset_context, sys_rc_path
+from conda_exports.exceptions import (
+    CondaError,
+    ConfigurationLoadError,
+    CustomValidationError,
+    InvalidTypeError,
+    MultipleKeysError,
+    ValidationError,
+)
+
+context_module = import_module("conda_exports.context")  # the module (conda_exports.context is the object)
+
+# The user-level part of conda's search path: every entry a test may create (no /etc, /var/lib).
+USER_SEARCH_PATH = tuple(p for p in SEARCH_PATH if not p.startswith(("/etc/", "/var/lib/", "C:/ProgramData")))
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def files(tmp_path: Path, *texts: str) -> list[str]:
+    """Writes each text as its own condarc, returns their paths lowest priority first."""
+    return [str(write(tmp_path / f"{i}.yml", text)) for i, text in enumerate(texts)]
+
+
+# --- the search path ----------------------------------------------------------------------
+
+
+def test_search_path_is_condas() -> None:
+    system = (
+        (
+            "C:/ProgramData/conda/.condarc",
+            "C:/ProgramData/conda/condarc",
+            "C:/ProgramData/conda/condarc.d",
+        )
+        if sys.platform.startswith("win")
+        else (
+            "/etc/conda/.condarc",
+            "/etc/conda/condarc",
+            "/etc/conda/condarc.d/",
+            "/var/lib/conda/.condarc",
+            "/var/lib/conda/condarc",
+            "/var/lib/conda/condarc.d/",
+        )
+    )
+    assert SEARCH_PATH == system + (
+        "$CONDA_ROOT/.condarc",
+        "$CONDA_ROOT/condarc",
+        "$CONDA_ROOT/condarc.d/",
+        "$XDG_CONFIG_HOME/conda/.condarc",
+        "$XDG_CONFIG_HOME/conda/condarc",
+        "$XDG_CONFIG_HOME/conda/condarc.d/",
+        "~/.config/conda/.condarc",
+        "~/.config/conda/condarc",
+        "~/.config/conda/condarc.d/",
+        "~/.conda/.condarc",
+        "~/.conda/condarc",
+        "~/.conda/condarc.d/",
+        "~/.condarc",
+        "$CONDA_PREFIX/.condarc",
+        "$CONDA_PREFIX/condarc",
+        "$CONDA_PREFIX/condarc.d/",
+        "$CONDARC",
+    )
+    assert sys_rc_path == os.path.join(sys.prefix, ".condarc")
+
+
+# (env var to set or None, path of the file relative to that variable's directory or HOME)
+SOURCES = [
+    ("CONDA_ROOT", ".condarc"),
+    ("CONDA_ROOT", "condarc"),
+    ("CONDA_ROOT", "condarc.d/a.yml"),
+    ("XDG_CONFIG_HOME", "conda/.condarc"),
+    ("XDG_CONFIG_HOME", "conda/condarc"),
+    ("XDG_CONFIG_HOME", "conda/condarc.d/a.yaml"),
+    (None, ".config/conda/.condarc"),
+    (None, ".config/conda/condarc"),
+    (None, ".config/conda/condarc.d/a.yml"),
+    (None, ".conda/.condarc"),
+    (None, ".conda/condarc"),
+    (None, ".conda/condarc.d/a.yml"),
+    (None, ".condarc"),
+    ("CONDA_PREFIX", ".condarc"),
+    ("CONDA_PREFIX", "condarc"),
+    ("CONDA_PREFIX", "condarc.d/a.yml"),
+    ("CONDARC", "mine/.condarc"),
+    ("CONDARC", "mine/settings.yml"),
+]
+
+
+@pytest.mark.parametrize("variable,relative", SOURCES)
+def test_each_search_path_source_is_read(
+    variable: str | None, relative: str, isolated_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if variable is None:
+        path = write(isolated_config / relative, "channels: [from-source]\n")
+    elif variable == "CONDARC":
+        path = write(tmp_path / relative, "channels: [from-source]\n")
+        monkeypatch.setenv("CONDARC", str(path))
+    else:
+        path = write(tmp_path / relative, "channels: [from-source]\n")
+        monkeypatch.setenv(variable, str(tmp_path))
+    reset_context(USER_SEARCH_PATH)
+    assert context.search_path == (str(path),)
+    assert context.channels == ("from-source",)
+
+
+def test_condarc_variable_needs_a_condarc_name_or_yaml_suffix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONDARC", str(write(tmp_path / "settings.txt", "channels: [x]\n")))
+    reset_context(USER_SEARCH_PATH)
+    assert context.search_path == ()
+
+
+def test_condarc_variable_may_name_a_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "rc" / "b.yml", "channels: [b]\n")
+    write(tmp_path / "rc" / "a.yaml", "channels: [a]\n")
+    monkeypatch.setenv("CONDARC", str(tmp_path / "rc"))
+    reset_context(USER_SEARCH_PATH)
+    assert context.channels == ("b", "a")
+
+
+def test_root_prefix_condarc_is_read_when_no_environment_is_active(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With CONDA_PREFIX unset, conda's $CONDA_PREFIX/.condarc means <sys.prefix>/.condarc.
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))
+    path = write(tmp_path / ".condarc", "channels: [from-sys-prefix]\n")
+    reset_context(USER_SEARCH_PATH)
+    assert context.search_path == (str(path),)
+    assert context.channels == ("from-sys-prefix",)
+
+
+def test_conda_default_env_path_names_the_prefix_to_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path / "env1" / ".condarc", "channels: [env1]\n")
+    monkeypatch.setenv("CONDA_DEFAULT_ENV", str(tmp_path / "env1"))
+    reset_context(USER_SEARCH_PATH)
+    assert context.search_path == (str(path),)
+    assert context.default_prefix == str(tmp_path / "env1")
+
+
+def test_condarc_d_contributes_yaml_files_in_name_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    directory = tmp_path / "condarc.d"
+    for name in ("b.yml", "a.yaml", "10.yml", "c.txt", "d.json"):
+        write(directory / name, f"channels: [{name}]\n")
+    (directory / "z.yml").mkdir()  # a directory is not a file
+    monkeypatch.setenv("CONDA_ROOT", str(tmp_path))
+    reset_context(USER_SEARCH_PATH)
+    assert [Path(p).name for p in context.search_path] == ["10.yml", "a.yaml", "b.yml"]
+    assert context.channels == ("b.yml", "a.yaml", "10.yml")
+
+
+def test_precedence_of_the_user_sources(isolated_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    prefix = tmp_path / "prefix"
+    write(isolated_config / ".config/conda/.condarc", "offline: true\nbld_path: /xdg\nssl_verify: false\n")
+    write(isolated_config / ".conda/condarc", "bld_path: /dot-conda\nsubdir: linux-32\n")
+    write(isolated_config / ".condarc", "bld_path: /home\nsubdir: osx-64\nchannel_alias: https://home.example\n")
+    write(prefix / ".condarc", "subdir: win-64\nchannel_alias: https://prefix.example\n")
+    condarc = write(tmp_path / "rc.yml", "channel_alias: https://condarc.example\n")
+    monkeypatch.setenv("CONDA_PREFIX", str(prefix))
+    monkeypatch.setenv("CONDARC", str(condarc))
+    reset_context(USER_SEARCH_PATH)
+    assert context.offline is True  # only one source
+    assert context.ssl_verify is False
+    assert context.bld_path == "/home"  # ~/.condarc over ~/.conda/condarc over ~/.config
+    assert context.subdir == "win-64"  # $CONDA_PREFIX over ~/.condarc
+    assert context.channel_alias_url == "https://condarc.example"  # $CONDARC last
+    monkeypatch.setenv("CONDA_CHANNEL_ALIAS", "https://env.example")
+    reset_context(USER_SEARCH_PATH)
+    assert context.channel_alias_url == "https://env.example"  # variables over every file
+
+
+def test_explicit_path_objects_are_taken_as_given(tmp_path: Path) -> None:
+    path = write(tmp_path / "$NOT_EXPANDED" / ".condarc", "offline: true\n")
+    reset_context([path])
+    assert context.offline is True
+
+
+# --- merge rules ------------------------------------------------------------------------------
+
+
+def test_scalar_last_source_wins(tmp_path: Path) -> None:
+    reset_context(files(tmp_path, "offline: true\nbld_path: /a\n", "offline: false\n"))
+    assert context.offline is False
+    assert context.bld_path == "/a"
+
+
+def test_sequences_merge_later_sources_first_without_duplicates(tmp_path: Path) -> None:
+    reset_context(files(tmp_path, "channels: [a1, a2, shared]\n", "channels: [b1, shared]\n", "channels: [c1]\n"))
+    assert context.channels == ("c1", "b1", "shared", "a1", "a2")
+
+
+def test_duplicates_within_one_source_are_dropped(use_condarc) -> None:
+    use_condarc("channels: [a, b, a]\n")
+    assert context.channels == ("a", "b")
+
+
+def test_maps_merge_key_by_key(tmp_path: Path) -> None:
+    reset_context(
+        files(
+            tmp_path,
+            "proxy_servers:\n  http: a-http\n  ftp: a-ftp\ncustom_channels:\n  foo: https://a\n",
+            "proxy_servers:\n  http: b-http\n  https: b-https\ncustom_channels:\n  bar: https://b\n",
+        )
+    )
+    assert context.proxy_servers == {"http": "b-http", "ftp": "a-ftp", "https": "b-https"}
+    # a configured map replaces the default (pkgs/pro) instead of merging with it, as in conda
+    assert context.custom_channel_urls == {"foo": "https://a", "bar": "https://b"}
+
+
+def test_map_of_lists_merges_each_list(tmp_path: Path) -> None:
+    reset_context(
+        files(
+            tmp_path,
+            "custom_multichannels:\n  mine: [https://x/a, https://x/b]\n",
+            "custom_multichannels:\n  mine: [https://x/c]\n  other: [q]\n",
+        )
+    )
+    urls = context.custom_multichannel_urls
+    assert urls["mine"] == ("https://x/c", "https://x/a", "https://x/b")
+    assert urls["other"] == ("q",)
+    assert list(urls)[-2:] == ["defaults", "local"]
+
+
+def test_null_collections_count_as_unset(tmp_path: Path) -> None:
+    reset_context(files(tmp_path, "channels: [b]\nproxy_servers: {http: x}\n", "channels:\nproxy_servers: ~\n"))
+    assert context.channels == ("b",)
+    assert context.proxy_servers == {"http": "x"}
+
+
+# --- flags ------------------------------------------------------------------------------------
+
+
+def test_final_scalar_stops_later_sources(tmp_path: Path) -> None:
+    reset_context(files(tmp_path, "offline: true  #!final\nbld_path: /a #!final\n", "offline: false\nbld_path: /b\n"))
+    assert context.offline is True
+    assert context.bld_path == "/a"
+
+
+def test_final_cannot_be_overridden_by_condarc_variable_or_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    system = write(tmp_path / "system" / ".condarc", "channels: #!final\n  - locked\noffline: true #!final\n")
+    user = write(tmp_path / "user.yml", "channels: [mine]\noffline: false\n")
+    monkeypatch.setenv("CONDARC", str(user))
+    monkeypatch.setenv("CONDA_OFFLINE", "false")
+    monkeypatch.setenv("CONDA_CHANNELS", "env1,env2")
+    reset_context([str(system), "$CONDARC"])
+    assert context.channels == ("locked",)
+    assert context.offline is True
+
+
+def test_final_sequence_keeps_earlier_sources(tmp_path: Path) -> None:
+    reset_context(files(tmp_path, "channels: [a0]\n", "channels: #!final\n  - a1\n", "channels: [b1, a1]\n"))
+    assert context.channels == ("a1", "a0")
+
+
+def test_final_map_entry(tmp_path: Path) -> None:
+    reset_context(
+        files(
+            tmp_path,
+            "proxy_servers:\n  http: a-http #!final\n  https: a-https\n",
+            "proxy_servers:\n  http: b\n  https: b\n",
+        )
+    )
+    assert context.proxy_servers == {"http": "a-http", "https": "b"}
+
+
+def test_final_map_key(tmp_path: Path) -> None:
+    reset_context(files(tmp_path, "proxy_servers: #!final\n  http: a\n", "proxy_servers:\n  https: b\n"))
+    assert context.proxy_servers == {"http": "a"}
+
+
+def test_top_and_bottom_place_items(tmp_path: Path) -> None:
+    reset_context(
+        files(
+            tmp_path,
+            "channels:\n  - a1  #!top\n  - a2\n  - a3  #!bottom\n",
+            "channels:\n  - b1\n  - b2  #!bottom\n  - b3 #!top\n",
+            "channels:\n  - c1\n",
+        )
+    )
+    assert context.channels == ("a1", "b3", "c1", "b1", "a2", "b2", "a3")
+
+
+def test_bottom_wins_over_top_for_the_same_item(tmp_path: Path) -> None:
+    reset_context(files(tmp_path, "channels:\n  - x  #!top\n", "channels:\n  - x  #!bottom\n  - y\n"))
+    assert context.channels == ("y", "x")
+
+
+@pytest.mark.parametrize(
+    "text,final",
+    [
+        ("offline: true  #!final\n", True),
+        ("offline: true #final\n", True),  # '#' and '!' are stripped from both ends
+        ("offline: true ##!!final!#\n", True),
+        ("offline: true\n#!final\n", True),  # a comment on the next line belongs to the value before it
+        ("offline: true  # !final\n", False),  # a space inside the marker
+        ("offline: true  #!FINAL\n", False),
+        ("offline: true  #!final extra\n", False),
+        ("offline: true  #!final\n# another comment\n", False),  # ruamel joins both comments
+        ("offline: true  #!final\n\n", True),
+    ],
+)
+def test_comment_forms_that_count_as_flags(tmp_path: Path, text: str, final: bool) -> None:
+    reset_context(files(tmp_path, text, "offline: false\n"))
+    assert context.offline is final
+
+
+def test_comment_after_block_key_flags_the_key(tmp_path: Path) -> None:
+    first = "channels:   #!final\n  - a1\npkgs_dirs:  #!final\n  # a second comment spoils it\n  - /p1\n"
+    reset_context(files(tmp_path, first, "channels: [b]\npkgs_dirs: [/q]\n"))
+    assert context.channels == ("a1",)
+    assert context._pkgs_dirs == ("/q", "/p1")
+
+
+def test_comment_after_the_last_item_flags_that_item(tmp_path: Path) -> None:
+    reset_context(files(tmp_path, "channels:\n  - a1\n  - a2\n  #!top\noffline: true\n", "channels: [b]\n"))
+    assert context.channels == ("a2", "b", "a1")
+
+
+def test_flow_sequence_flag_is_the_keys(tmp_path: Path) -> None:
+    reset_context(files(tmp_path, "channels: [a1, a2]  #!final\n", "channels: [b]\n"))
+    assert context.channels == ("a1", "a2")
+
+
+def test_nested_flags(tmp_path: Path) -> None:
+    first = "custom_multichannels:\n  m:   #!final\n    - u1\n    - u2\n"
+    reset_context(files(tmp_path, first, "custom_multichannels:\n  m: [v1]\n"))
+    assert context.custom_multichannel_urls["m"] == ("u1", "u2")
+
+
+def test_no_comments_no_flags(tmp_path: Path) -> None:
+    reset_context(files(tmp_path, "channels: ['#!final']\noffline: '#!final'\n", "channels: [b]\n"))
+    assert context.channels == ("b", "#!final")
+
+
+# --- environment variables --------------------------------------------------------------------
+
+
+def test_env_lists_split_as_conda_splits_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONDA_PKGS_DIRS", "/p1, /p2,,/p1")
+    monkeypatch.setenv("CONDA_ENVS_DIRS", os.pathsep.join(["/e1", " /e2", ""]))
+    monkeypatch.setenv("CONDA_CHANNELS", "a, b ,c")
+    reset_context(())
+    assert context.pkgs_dirs == ("/p1", "/p2")
+    assert context.envs_dirs[:2] == ("/e1", "/e2")
+    assert context.channels == ("a", "b", "c")
+
+
+def test_envs_path_is_an_alias(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONDA_ENVS_PATH", os.pathsep.join(["/e1", "/e2"]))
+    reset_context(())
+    assert context.envs_dirs[:2] == ("/e1", "/e2")
+
+
+def test_two_aliases_in_one_source_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONDA_ENVS_PATH", "/e1")
+    monkeypatch.setenv("CONDA_ENVS_DIRS", "/e2")
+    reset_context(())
+    with pytest.raises(MultipleKeysError, match="Multiple aliased keys in file envvars"):
+        _ = context.envs_dirs
+
+
+def test_env_scalars_are_coerced(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {
+        "CONDA_OFFLINE": "yes",
+        "CONDA_ANACONDA_UPLOAD": "false",
+        "CONDA_SUBDIR": "osx-arm64",
+        "CONDA_DEFAULT_THREADS": "4",
+        "CONDA_CHANNEL_PRIORITY": "strict",
+        "CONDA_SSL_VERIFY": "false",
+        "CONDA_ALWAYS_YES": "none",
+        "CONDA_LOCAL_REPODATA_TTL": "7",
+        "CONDA_ROOT_PREFIX": "/opt/root",
+    }.items():
+        monkeypatch.setenv(name, value)
+    reset_context(())
+    assert context.offline is True
+    assert context.anaconda_upload is False
+    assert context.subdir == "osx-arm64"
+    assert context.default_threads == 4
+    assert context.channel_priority == ChannelPriority.STRICT == "strict"
+    assert context.ssl_verify is False
+    assert context.always_yes is None
+    assert context.local_repodata_ttl == 7
+    assert context.root_prefix == os.path.abspath("/opt/root")
+
+
+def test_channel_priority_takes_booleans(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONDA_CHANNEL_PRIORITY", "true")
+    reset_context(())
+    assert context.channel_priority is ChannelPriority.FLEXIBLE
+    monkeypatch.setenv("CONDA_CHANNEL_PRIORITY", "False")
+    reset_context(())
+    assert context.channel_priority is ChannelPriority.DISABLED
+
+
+def test_important_env_value_overrides_a_final_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # "!important" makes the variable final too; the first final source (the file) still wins.
+    monkeypatch.setenv("CONDA_OFFLINE", "false!important")
+    monkeypatch.setenv("CONDA_CHANNELS", "x,y!important")
+    reset_context(files(tmp_path, "offline: true #!final\n"))
+    assert context.offline is True
+    assert context.channels == ("x", "y")
+
+
+def test_env_map_is_a_type_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONDA_PROXY_SERVERS", "http://x")
+    reset_context(())
+    with pytest.raises(InvalidTypeError, match="proxy_servers"):
+        _ = context.proxy_servers
+
+
+@pytest.mark.parametrize(
+    "variable,value,attribute,message",
+    [
+        ("CONDA_OFFLINE", "maybe", "offline", "The value 'maybe' cannot be boolified."),
+        ("CONDA_DEFAULT_THREADS", "many", "default_threads", "invalid literal for int"),
+        ("CONDA_CHANNEL_PRIORITY", "sometimes", "channel_priority", "Valid choices for channel_priority"),
+    ],
+)
+def test_bad_env_values_name_the_setting(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, attribute: str, message: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    reset_context(())
+    with pytest.raises(CustomValidationError) as info:
+        getattr(context, attribute)
+    assert message in str(info.value)
+    assert "declared in envvars" in str(info.value)
+    assert context.pkgs_dirs  # other settings still work
+
+
+def test_env_argument_replaces_os_environ(tmp_path: Path) -> None:
+    path = write(tmp_path / "rc" / ".condarc", "pkgs_dirs: [$CACHE_ROOT/pkgs]\n")
+    env = {"CONDARC": str(path), "CONDA_OFFLINE": "true", "CACHE_ROOT": "/cache"}
+    reset_context(["$CONDARC"], env=env)
+    assert context.offline is True
+    assert context.pkgs_dirs == ("/cache/pkgs",)
+    assert context.search_path == (str(path),)
+
+
+# --- expansion ------------------------------------------------------------------------------------
+
+
+def test_variables_and_home_expand_in_path_values(
+    isolated_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MYVAR", "/myvar")
+    monkeypatch.setenv("MYHOST", "host.example")
+    monkeypatch.delenv("NOPE", raising=False)
+    text = """\
+        pkgs_dirs:
+          - $MYVAR/pkgs
+          - ${MYVAR}/p2
+          - ~/p3
+          - $NOPE/p4
+        channels: [$MYVAR/ch]
+        croot: ~/croot
+        channel_alias: https://$MYHOST
+        root_prefix: ~/root
+        subdir: $MYVAR
+        """
+    reset_context(files(tmp_path, text))
+    home = str(isolated_config)
+    assert context.pkgs_dirs == ("/myvar/pkgs", "/myvar/p2", f"{home}/p3", os.path.abspath("$NOPE/p4"))
+    assert context.channels == ("/myvar/ch",)
+    assert context.croot == f"{home}/croot"
+    assert context.channel_alias_url == "https://host.example"
+    assert context.root_prefix == f"{home}/root"
+    assert context.subdir == "$MYVAR"  # subdir is not a setting conda expands
+
+
+def test_expansion_in_maps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PXHOST", "proxy.local")
+    reset_context(files(tmp_path, "proxy_servers:\n  http: http://$PXHOST:8080\ncustom_channels:\n  c: $PXHOST\n"))
+    assert context.proxy_servers == {"http": "http://proxy.local:8080"}
+    assert context.custom_channel_urls["c"] == "proxy.local"
+
+
+# --- values and types --------------------------------------------------------------------------
+
+
+def test_yaml_1_2_scalars_as_conda_reads_them(use_condarc) -> None:
+    use_condarc("channels: [yes, no, on, off, 0o17, 017, 0x1F, 1_000, 2024-01-02]\noffline: on\nalways_yes: yes\n")
+    assert context.channels == ("yes", "no", "on", "off", "15", "17", "31", "1000", "2024-01-02")
+    assert context.offline is True  # the string "on", coerced to a boolean
+    assert context.always_yes is True
+
+
+def test_values_coerced_to_the_settings_type(use_condarc) -> None:
+    use_condarc("channels: [1, 2.5, true, null]\nbld_path: 5\ndefault_python: 3.10\nremote_connect_timeout_secs: 3\n")
+    # true equals 1, so conda's de-duplication drops it before the items become strings
+    assert context.channels == ("1", "2.5", "None")
+    assert context.bld_path == "5"
+    assert context.default_python == "3.1"
+    assert context.remote_connect_timeout_secs == 3
+
+
+def test_unknown_keys_are_kept_and_ignored(use_condarc) -> None:
+    path = use_condarc("unknown_key: 1\nchannels: [a]\nnested: {x: [1]}\n")
+    assert context.channels == ("a",)
+    assert context.raw_data[str(path)]["unknown_key"] == 1
+
+
+def test_wrong_type_names_the_key_and_file(use_condarc) -> None:
+    path = use_condarc("channels: conda-forge\n")
+    with pytest.raises(InvalidTypeError) as info:
+        _ = context.channels
+    assert isinstance(info.value, ValidationError) and isinstance(info.value, CondaError)
+    assert "channels" in str(info.value) and str(path) in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "text,attribute",
+    [
+        ("offline: maybe\n", "offline"),
+        ("proxy_servers: [a]\n", "proxy_servers"),
+        ("default_threads: x\n", "default_threads"),
+        ("offline: [true]\n", "offline"),
+        ("pkgs_dirs: {a: b}\n", "pkgs_dirs"),
+        ("channel_alias: notaurl\n", "channel_alias_url"),
+        ("default_python: '5.1'\n", "default_python"),
+        ("ssl_verify: /nonexistent/bundle.pem\n", "ssl_verify"),
+    ],
+)
+def test_bad_values_raise_validation_errors_naming_the_file(use_condarc, text: str, attribute: str) -> None:
+    path = use_condarc(text)
+    with pytest.raises(ValidationError) as info:
+        getattr(context, attribute)
+    assert str(path) in str(info.value)
+
+
+def test_alias_conflict_in_one_file(use_condarc) -> None:
+    use_condarc("channels: [x]\nchannel: [y]\n")
+    with pytest.raises(MultipleKeysError):
+        _ = context.channels
+
+
+def test_aliases(use_condarc) -> None:
+    use_condarc("channel: [x]\nverify_ssl: false\nbinstar_upload: true\nadd_binstar_token: false\nroot_dir: /rd\n")
+    assert context.channels == ("x",)
+    assert context.ssl_verify is False
+    assert context.anaconda_upload is True and context.binstar_upload is True
+    assert context.add_anaconda_token is False
+    assert context.root_prefix == os.path.abspath("/rd") == context.root_dir
+
+
+# --- malformed, unreadable and empty files --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,line",
+    [
+        ("channels: [a\n", 2),
+        ("a: b: c\n", 1),
+        ("offline: true\nchannels:\n\t- a\n", 3),
+    ],
+)
+def test_malformed_yaml_names_file_and_line(tmp_path: Path, text: str, line: int) -> None:
+    path = write(tmp_path / ".condarc", text)
+    lazy = Context([str(path)])  # nothing read yet
+    with pytest.raises(ConfigurationLoadError) as info:
+        _ = lazy.channels
+    assert isinstance(info.value, CondaError)
+    assert str(path) in str(info.value)
+    assert f"line {line}," in str(info.value)
+    with pytest.raises(ConfigurationLoadError):  # still raises on the next use
+        _ = lazy.pkgs_dirs
+
+
+@pytest.mark.parametrize("text", ["- a\n- b\n", "just a string\n", "42\n"])
+def test_top_level_must_be_a_mapping(tmp_path: Path, text: str) -> None:
+    path = write(tmp_path / ".condarc", text)
+    with pytest.raises(ConfigurationLoadError, match="not a mapping"):
+        reset_context([str(path)])
+
+
+def test_non_utf8_file(tmp_path: Path) -> None:
+    path = tmp_path / ".condarc"
+    path.write_bytes(b"channels: [\xff]\n")
+    with pytest.raises(ConfigurationLoadError, match="UTF-8"):
+        reset_context([str(path)])
+
+
+def test_unreadable_file_is_skipped_with_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = write(tmp_path / "bad" / ".condarc", "channels: [bad]\n")
+    good = write(tmp_path / "good" / ".condarc", "channels: [good]\n")
+    bad.chmod(0)
+    if os.access(bad, os.R_OK):  # running as root: make the read fail another way
+
+        def parse(path: str) -> dict:
+            if path == str(bad):
+                raise PermissionError(13, "Permission denied", path)
+            return real_parse(path)
+
+        real_parse = context_module.parse_file
+        monkeypatch.setattr(context_module, "parse_file", parse)
+    try:
+        with pytest.warns(ConfigurationWarning, match="bad"):
+            reset_context([str(bad), str(good)])
+    finally:
+        bad.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    assert context.channels == ("good",)
+    assert context.search_path == (str(bad), str(good))
+    assert context.config_files == (str(good),)
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "---\n", "\n\n"])
+def test_empty_files_set_nothing(tmp_path: Path, text: str) -> None:
+    reset_context(files(tmp_path, "offline: true\n", text))
+    assert context.offline is True
+
+
+# --- derived values ------------------------------------------------------------------------------
+
+
+def test_root_prefix_defaults_to_sys_prefix_and_conda_root_only_adds_a_search_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONDA_ROOT", str(tmp_path))
+    reset_context(USER_SEARCH_PATH)
+    assert context.root_prefix == os.path.abspath(sys.prefix)
+    assert context.root_dir == context.root_prefix
+
+
+def test_default_prefix_is_conda_prefix_exactly_as_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONDA_PREFIX", "relative/env/")
+    reset_context(())
+    assert context.default_prefix == "relative/env/"
+    monkeypatch.delenv("CONDA_PREFIX")
+    assert context.default_prefix == context.root_prefix
+
+
+def test_default_prefix_from_an_environment_name(isolated_config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONDA_DEFAULT_ENV", "myenv")
+    reset_context(())
+    assert context.default_prefix == os.path.join(context.envs_dirs[0], "myenv")
+    monkeypatch.setenv("CONDA_DEFAULT_ENV", "base")
+    assert context.default_prefix == context.root_prefix
+
+
+def make_root(root: Path, writable: bool) -> Path:
+    if writable:
+        write(root / "conda-meta" / "history", "")
+    else:
+        root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+@pytest.mark.parametrize("writable", [True, False])
+def test_envs_dirs_order_follows_root_writable(
+    use_condarc, isolated_config: Path, tmp_path: Path, writable: bool
+) -> None:
+    root = make_root(tmp_path / "root", writable)
+    use_condarc(f"root_prefix: {root}\n")
+    assert context.root_writable is writable
+    user_envs = str(isolated_config / ".conda" / "envs")
+    root_envs = str(root / "envs")
+    assert context.envs_dirs == ((root_envs, user_envs) if writable else (user_envs, root_envs))
+    # pkgs_dirs keep the root first either way, as in conda 25.1
+    assert context.pkgs_dirs == (str(root / "pkgs"), str(isolated_config / ".conda" / "pkgs"))
+
+
+def test_configured_envs_dirs_come_first(use_condarc, isolated_config: Path, tmp_path: Path) -> None:
+    root = make_root(tmp_path / "root", True)
+    use_condarc(f"root_prefix: {root}\nenvs_dirs: [/x/envs]\n")
+    assert context.envs_dirs == ("/x/envs", str(root / "envs"), str(isolated_config / ".conda" / "envs"))
+
+
+def test_force_32bit(use_condarc) -> None:
+    use_condarc("force_32bit: true\n")
+    assert context.bits == 32
+    assert all(path.endswith("pkgs32") for path in context.pkgs_dirs)
+
+
+@pytest.mark.parametrize(
+    "sys_platform,machine,bits,subdir,arch",
+    [
+        ("linux", "x86_64", 64, "linux-64", "x86_64"),
+        ("linux", "aarch64", 64, "linux-aarch64", "aarch64"),
+        ("linux", "ppc64le", 64, "linux-ppc64le", "ppc64le"),
+        ("darwin", "arm64", 64, "osx-arm64", "arm64"),
+        ("darwin", "x86_64", 64, "osx-64", "x86_64"),
+        ("win32", "AMD64", 64, "win-64", "x86_64"),
+        ("linux", "i686", 32, "linux-32", "x86"),
+        ("zos", "s390", 64, "zos-z", "x86_64"),
+        ("sunos5", "sparc", 64, "unknown-64", "x86_64"),
+    ],
+)
+def test_platform_values(
+    monkeypatch: pytest.MonkeyPatch, sys_platform: str, machine: str, bits: int, subdir: str, arch: str
+) -> None:
+    monkeypatch.setattr(sys, "platform", sys_platform)
+    monkeypatch.setattr(platform, "machine", lambda: machine)
+    monkeypatch.setattr(struct, "calcsize", lambda fmt: bits // 8)
+    reset_context(())
+    assert context.subdir == subdir
+    assert context.arch_name == arch
+    assert context.bits == bits
+    assert context.subdirs == (subdir, "noarch")
+    assert subdir in context.known_subdirs
+
+
+def test_platform_values_here() -> None:
+    expected_platform = {"linux": "linux", "darwin": "osx", "win32": "win"}.get(sys.platform, "unknown")
+    assert context.platform == expected_platform
+    assert context.bits == 8 * struct.calcsize("P")
+    machine = platform.machine()
+    if machine in non_x86_machines:
+        assert context.subdir == f"{expected_platform}-{machine}"
+    else:
+        assert context.subdir == f"{expected_platform}-{context.bits}"
+    assert context.default_python == f"{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def test_subdir_override_and_windows_defaults(use_condarc) -> None:
+    use_condarc("subdir: win-64\n")
+    assert context.subdir == "win-64"
+    assert context.default_channel_urls == DEFAULT_CHANNELS_WIN
+
+
+def test_conda_build_map_and_croot(use_condarc, tmp_path: Path) -> None:
+    use_condarc("conda-build:\n  root-dir: /tmp/cb-root\n  error_overlinking: 'true'\n")
+    assert context.conda_build == {"root-dir": "/tmp/cb-root", "error_overlinking": "true"}
+    assert context.croot == os.path.abspath("/tmp/cb-root")
+    context.conda_build["added"] = "x"  # conda-build mutates it
+    assert context.conda_build["added"] == "x"
+
+
+def test_croot_order(use_condarc, isolated_config: Path, tmp_path: Path) -> None:
+    use_condarc("bld_path: /b\nconda_build: {root-dir: /r}\n")
+    assert context.croot == os.path.abspath("/b")
+    use_condarc("croot: ~/c\nbld_path: /b\n")
+    assert context.croot == str(isolated_config / "c")
+    use_condarc("offline: false\n")
+    assert context.croot == str(isolated_config / "conda-bld")  # root not writable
+    root = make_root(tmp_path / "root", True)
+    use_condarc(f"root_prefix: {root}\n")
+    assert context.croot == str(root / "conda-bld")
+
+
+def test_local_channel_lists_existing_build_roots(use_condarc, isolated_config: Path, tmp_path: Path) -> None:
+    (tmp_path / "mycroot").mkdir()
+    (isolated_config / "conda-bld").mkdir()
+    use_condarc(f"croot: {tmp_path / 'mycroot'}\n")
+    assert context.conda_build_local_paths == (str(tmp_path / "mycroot"), str(isolated_config / "conda-bld"))
+    assert context.custom_multichannel_urls["local"] == tuple("file://" + p for p in context.conda_build_local_paths)
+
+
+def test_channels_default_to_defaults_with_condas_warning() -> None:
+    with pytest.warns(FutureWarning, match="Adding 'defaults' to channel list implicitly is deprecated"):
+        assert context.channels == ("defaults",)
+
+
+def test_configured_channels_do_not_warn(use_condarc) -> None:
+    use_condarc("channels: [conda-forge]\nuse_local: true\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert context.channels == ("local", "conda-forge")
+
+
+def test_channel_plain_data(use_condarc) -> None:
+    use_condarc(
+        """\
+        channel_alias: https://alias.example/
+        default_channels: [https://d.example/main]
+        custom_channels: {mine: https://mine.example}
+        migrated_channel_aliases: [https://old.example]
+        migrated_custom_channels: {old: https://old.example/c}
+        restore_free_channel: false
+        """
+    )
+    assert context.channel_alias_url == "https://alias.example/"
+    assert context.default_channel_urls == ("https://d.example/main",)
+    assert context.custom_channel_urls == {"mine": "https://mine.example"}
+    assert context.migrated_channel_alias_urls == ("https://old.example",)
+    assert context.migrated_custom_channel_urls == {"old": "https://old.example/c"}
+
+
+def test_restore_free_channel_warns_and_inserts(use_condarc) -> None:
+    use_condarc("restore_free_channel: true\n")
+    with pytest.warns(FutureWarning, match="Adding the 'free' channel"):
+        urls = context.default_channel_urls
+    assert urls == (DEFAULT_CHANNELS[0], "https://repo.anaconda.com/pkgs/free", *DEFAULT_CHANNELS[1:])
+
+
+def test_threads(use_condarc) -> None:
+    assert (context.default_threads, context.fetch_threads, context.verify_threads) == (None, 5, 1)
+    use_condarc("default_threads: 3\n")
+    assert (context.default_threads, context.repodata_threads, context.fetch_threads) == (3, 3, 3)
+    assert (context.verify_threads, context.execute_threads) == (3, 3)
+
+
+# --- laziness ----------------------------------------------------------------------------------
+
+
+def test_context_reads_nothing_until_used(tmp_path: Path) -> None:
+    path = write(tmp_path / ".condarc", "channels: [a\n")  # malformed: reading it would raise
+    lazy = Context([str(path)])
+    assert "not loaded" in repr(lazy)
+    with pytest.raises(ConfigurationLoadError):
+        _ = lazy.offline
+
+
+def test_context_is_one_object_rebuilt_in_place(use_condarc) -> None:
+    import conda_exports
+
+    assert isinstance(context, Context)
+    assert conda_exports.context is context  # not the submodule of the same name
+    assert reset_context(()) is context
+    use_condarc("offline: true\n")
+    assert context.offline is True
+    reset_context(())
+    assert context.offline is False
+
+
+AUDIT = r"""
+import sys
+opened = []
+def hook(event, args):
+    if event == "open" and isinstance(args[0], str) and "condarc" in args[0] and not args[0].endswith((".py", ".pyc")):
+        opened.append(args[0])
+sys.addaudithook(hook)
+import conda_exports
+from conda_exports.context import context
+assert not opened, opened
+assert "yaml" not in sys.modules
+print(len(conda_exports.pkgs_dirs))
+print(opened)
+"""
+
+
+def test_import_opens_no_condarc(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    write(home / ".condarc", "pkgs_dirs: [/somewhere]\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONDA") or k == "CONDA_EXPORTS_BACKEND"}
+    env["HOME"] = str(home)
+    result = subprocess.run([sys.executable, "-c", AUDIT], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    count, opened = result.stdout.splitlines()
+    assert count == "1"
+    assert str(home / ".condarc") in opened  # and the first use does read it
