@@ -141,3 +141,13 @@ def test_bad_values(condarc) -> None:
 def test_get_conda_build_local_url(use_condarc, tmp_path: Path) -> None:
     use_condarc(f"croot: {tmp_path}/bld\n")
     assert get_conda_build_local_url() == (str(tmp_path / "bld"),)
+
+
+@pytest.mark.parametrize("value", ["http://[", "/t/[", "https://host:99999/chan"])
+def test_unparsable_urls_raise_a_typed_value_error(condarc, value: str) -> None:
+    from conda_exports.exceptions import CondaValueError
+
+    condarc("empty")
+    with pytest.raises(CondaValueError, match="invalid channel") as info:
+        Channel(value)
+    assert isinstance(info.value, ValueError)

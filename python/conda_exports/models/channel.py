@@ -33,6 +33,7 @@ from .._url import (
     urlparse,
     win_path_backout,
 )
+from ..exceptions import CondaError, CondaValueError
 
 DEFAULTS_CHANNEL_NAME = "defaults"
 UNKNOWN_CHANNEL = "<unknown>"
@@ -134,7 +135,13 @@ class ChannelType(type):
                 pass
             except TypeError:
                 raise TypeError(f"a channel must be a string or a Channel, not {type(value).__name__}") from None
-            channel = Channel.from_value(value)
+            try:
+                channel = Channel.from_value(value)
+            except ValueError as exc:
+                if isinstance(exc, CondaError):
+                    raise
+                # conda lets urllib's ValueError out (e.g. "Invalid IPv6 URL"); still a ValueError
+                raise CondaValueError(f"invalid channel {value!r}: {exc}") from None
             Channel._cache_[value] = channel
             return channel
         if "channels" in kwargs:
