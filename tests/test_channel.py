@@ -151,3 +151,26 @@ def test_unparsable_urls_raise_a_typed_value_error(condarc, value: str) -> None:
     with pytest.raises(CondaValueError, match="invalid channel") as info:
         Channel(value)
     assert isinstance(info.value, ValueError)
+
+
+def test_arbitrary_strings_give_a_channel_or_a_value_error(condarc) -> None:
+    hypothesis = pytest.importorskip("hypothesis")
+    from conda_exports.exceptions import CondaValueError
+    from hypothesis import strategies as st
+
+    condarc("empty")
+    pieces = st.sampled_from(
+        ["a", "/", ":", "//", "https://", "file://", "/t/", "tk", "[", "%", "é", ".conda", "linux-64", "~", "."]
+    )
+
+    @hypothesis.settings(max_examples=300, deadline=None)
+    @hypothesis.given(st.one_of(st.text(max_size=20), st.lists(pieces, max_size=10).map("".join)))
+    def check(text: str) -> None:
+        try:
+            ch = Channel(text)
+        except CondaValueError:
+            return
+        assert isinstance(str(ch), str) and isinstance(ch.canonical_name, str)
+        assert isinstance(ch.urls(), list)
+
+    check()

@@ -200,3 +200,24 @@ def test_dist_str_to_quad() -> None:
 def test_unhashable_value() -> None:
     with pytest.raises(CondaError):
         Dist({"name": "a"})  # type: ignore[arg-type]
+
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from(
+    ["a", "-", "_", ".", "1", "::", "/", "@", "[", "]", " ", "é", ".conda", ".tar.bz2", "https://", "linux-64", "%"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=20), st.lists(_PIECES, max_size=10).map("".join)))
+def test_arbitrary_strings_parse_or_raise_conda_error(text: str) -> None:
+    Dist._cache_.clear()
+    try:
+        dist = Dist(text)
+    except CondaError:
+        return
+    assert str(dist).endswith(dist.dist_name) and isinstance(dist.build_number, int)
+    assert dist.build_number >= 0 and isinstance(hash(dist), int)
