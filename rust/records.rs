@@ -18,7 +18,7 @@ pub enum Kind {
     Int,
     /// a string-sequence field: an exact list/tuple of exact `str` is stored as a tuple
     StrSeq,
-    /// stored as given (the record resolves it later), unless `None`
+    /// a string stored as given (the record resolves it on first use)
     Keep,
     /// conda's timestamp: an exact `int` / `float`; above 9999-12-31 in seconds, milliseconds
     Timestamp,
@@ -68,7 +68,8 @@ pub fn stored_as_is(kind: Kind, shape: Shape) -> bool {
             | (Kind::StrSeq, Shape::StrSeq)
             | (Kind::Timestamp, Shape::Int | Shape::Float)
             | (Kind::Lookup, Shape::Str)
-    ) || (kind == Kind::Keep && shape != Shape::None)
+            | (Kind::Keep, Shape::Str)
+    )
 }
 
 /// conda's reading of a timestamp: larger than 9999-12-31 in seconds means milliseconds.
@@ -214,7 +215,8 @@ mod tests {
         assert!(stored_as_is(Kind::Timestamp, Shape::Int));
         assert!(stored_as_is(Kind::Timestamp, Shape::Float));
         assert!(stored_as_is(Kind::Lookup, Shape::Str));
-        assert!(stored_as_is(Kind::Keep, Shape::Other));
+        assert!(stored_as_is(Kind::Keep, Shape::Str));
+        assert!(!stored_as_is(Kind::Keep, Shape::Other));
         assert!(!stored_as_is(Kind::Keep, Shape::None));
         assert!(!stored_as_is(Kind::Str, Shape::Int));
         assert!(!stored_as_is(Kind::Int, Shape::Str));

@@ -451,6 +451,9 @@ def test_backends_box_the_same(extra: dict) -> None:
         finally:
             _backend.activate(previous)
     assert len(set(map(repr, results.values()))) == 1, results
+    outcome = next(iter(results.values()))
+    if isinstance(outcome, type):
+        assert issubclass(outcome, CondaError), outcome
 
 
 @pytest.mark.parametrize("index", range(len(SAMPLE)), ids=[s["fn"] for s in SAMPLE])
@@ -465,3 +468,21 @@ def test_fast_pass_stores_what_boxing_would(index: int) -> None:
         field = PackageRecord._fields[key]
         expected = None if kwargs[key] is None else field.box(field, kwargs[key])
         assert value == expected and type(value) is type(expected), key
+
+
+@pytest.mark.parametrize("bad", [False, 0, 5, 1.5, object()])
+def test_channel_of_the_wrong_type(bad: object) -> None:
+    with pytest.raises(RecordValidationError):
+        PackageRecord(**BASE, channel=bad)
+    rec = PackageRecord(**BASE)
+    with pytest.raises(RecordValidationError):
+        rec.channel = bad
+
+
+def test_channel_given_as_a_channel_or_its_parts() -> None:
+    from conda_exports import Channel
+
+    chan = Channel("conda-forge")
+    assert PackageRecord(**BASE, channel=chan).channel is chan
+    parts = {"scheme": "https", "location": "x.example", "name": "team"}
+    assert PackageRecord(**BASE, channel=parts).channel.base_url == "https://x.example/team"

@@ -33,7 +33,7 @@ from .._url import (
     urlparse,
     win_path_backout,
 )
-from ..exceptions import CondaError, CondaValueError
+from ..exceptions import CondaError, CondaValueError, RecordValidationError
 
 DEFAULTS_CHANNEL_NAME = "defaults"
 UNKNOWN_CHANNEL = "<unknown>"
@@ -134,7 +134,7 @@ class ChannelType(type):
             except KeyError:
                 pass
             except TypeError:
-                raise TypeError(f"a channel must be a string or a Channel, not {type(value).__name__}") from None
+                raise RecordValidationError("channel", value) from None
             try:
                 channel = Channel.from_value(value)
             except ValueError as exc:
@@ -198,7 +198,7 @@ class Channel(metaclass=ChannelType):
         if isinstance(value, bytes):
             value = value.decode("utf-8")
         if not isinstance(value, str):
-            raise TypeError(f"a channel must be a string or a Channel, not {type(value).__name__}")
+            raise RecordValidationError("channel", value)
         if has_scheme(value):
             if value.startswith("file:"):
                 value = win_path_backout(value)

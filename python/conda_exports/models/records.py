@@ -607,8 +607,10 @@ class _ChannelAttr:
         channel_class = _channel_class()
         if raw is _MISSING:
             return channel_class(d.get("url"))
-        if type(raw) is str:
-            channel = channel_class._cache_.get(raw) or channel_class(raw)
+        if isinstance(raw, str):
+            channel = channel_class._cache_.get(raw)
+            if channel is None:
+                channel = channel_class(raw)
         else:
             channel = _box_channel_value(raw)
         d["channel"] = channel
@@ -708,8 +710,16 @@ class _TimestampAttr:
 
 
 def _box_record_channel(field: Field, value: Any) -> Any:
-    """Kept as given (a string, usually): the Channel is made on first read."""
-    return value
+    """A string is kept as given (the Channel is made on first read); a Channel, or the
+    mapping / sequence of a Channel's parts, becomes a Channel now; anything else is refused."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (dict, list, tuple)) or isinstance(value, _channel_class()):
+        try:
+            return _box_channel_value(value)
+        except TypeError as exc:
+            raise RecordValidationError(field.name, value, msg=f"Invalid value {value!r} for channel: {exc}") from None
+    raise RecordValidationError(field.name, value)
 
 
 _FAST_KINDS[_box_record_channel] = 3  # kept as given
@@ -770,7 +780,7 @@ class PackageRecord(DictSafeMixin, Entity):
 
     def __init__(self, **kwargs: Any) -> None:
         values = self._box_all(kwargs)
-        if "channel" in values:
+        if isinstance(values.get("channel"), str):
             values["_channel_raw"] = values.pop("channel")
         self.__dict__.update(values)
 
@@ -813,9 +823,11 @@ class PackageRecord(DictSafeMixin, Entity):
         if name == "channel":
             if value is None:
                 raise RecordValidationError("channel", None)
+            value = _box_record_channel(self._fields["channel"], value)
             d = self.__dict__
             d.pop("channel", None)
-            d["_channel_raw"] = value
+            d.pop("_channel_raw", None)
+            d["_channel_raw" if isinstance(value, str) else "channel"] = value
             return
         super().__setattr__(name, value)
 
