@@ -148,7 +148,11 @@ pub mod python {
                         _ => return Ok(None),
                     }
                 } else {
-                    value.extract()?
+                    let float: f64 = value.extract()?;
+                    if !float.is_finite() {
+                        return Ok(None); // refused by Python, with its error
+                    }
+                    float
                 };
                 if is_milliseconds(seconds) {
                     Ok(Some(PyFloat::new(py, seconds / 1000.0).into_any()))

@@ -486,3 +486,9 @@ def test_channel_given_as_a_channel_or_its_parts() -> None:
     assert PackageRecord(**BASE, channel=chan).channel is chan
     parts = {"scheme": "https", "location": "x.example", "name": "team"}
     assert PackageRecord(**BASE, channel=parts).channel.base_url == "https://x.example/team"
+
+
+@pytest.mark.parametrize("bad", [float("inf"), float("-inf"), float("nan"), 1j])
+def test_timestamps_that_cannot_be_written_are_refused(bad: object) -> None:
+    with pytest.raises(RecordValidationError):
+        PackageRecord(**BASE, timestamp=bad)

@@ -33,6 +33,7 @@ Python's cyclic garbage collector. Memory: ~1.05 kB per record + Dist against ~1
 
 from __future__ import annotations
 
+import math
 from enum import Enum
 from importlib import import_module
 from json import JSONEncoder
@@ -136,7 +137,9 @@ def _box_bool(field: Field, value: Any) -> bool:
 
 
 def _box_timestamp(field: Field, value: Any) -> Any:
-    if not isinstance(value, _NUMBER):
+    # conda takes any number here and then fails on a complex one (comparison) or an
+    # infinite one (dump); both are refused up front instead
+    if not isinstance(value, (int, float)) or (isinstance(value, float) and not math.isfinite(value)):
         raise RecordValidationError(field.name, value)
     if value and value > _MAX_SECONDS:
         value /= 1000  # milliseconds; see conda/conda-build#1988
