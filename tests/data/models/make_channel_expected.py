@@ -27,6 +27,21 @@ CONDARCS = {
         "default_channels: [https://mirror.example/pkgs/main, https://mirror.example/pkgs/r]\n"
         "subdirs: [linux-64, noarch]\n"
     ),
+    "moved": (
+        "channel_alias: ftp://me:pw@mirror.example:2121/t/tok-9/\n"
+        "migrated_channel_aliases: [https://conda.anaconda.org]\n"
+        "custom_channels:\n"
+        "  team: http://u1:p1@repo.example:8080/t/tk-77/base/path\n"
+        "  team/sub: http://u2:p2@repo.example:8080/other\n"
+        "  lab: https://lab.example\n"
+        "migrated_custom_channels:\n"
+        "  lab: s3://old-bucket/conda\n"
+        "  team: file:///srv/old-repo/\n"
+        "default_channels:\n"
+        "  - http://10.0.0.5:8080/pkgs/main\n"
+        "  - extra/label/main\n"
+        "  - http://us:pw@10.0.0.5:8080/t/tkn-5/pkgs/r\n"
+    ),
 }
 
 VALUES = [
@@ -41,6 +56,9 @@ VALUES = [
     "conda-forge/label/dev", "conda-forge/osx-arm64", "https://conda.anaconda.org/bioconda/t/abc/linux-64",
     "s3://bucket/path/chan", "https://example.com:8443/chan%20x/noarch", "zlib-1.2.11-0.tar.bz2",
     "https://repo.anaconda.com/pkgs/r/win-64", "defaults/linux-64", "HTTPS://Example.COM/Chan",
+    "team/sub", "team/sub/deeper", "lab/x", "s3://old-bucket/conda/lab/x/noarch", "file:///srv/old-repo/team/linux-64",
+    "https://conda.anaconda.org/someone/label/dev", "http://10.0.0.5:8080/pkgs/main/noarch", "extra/label/main",
+    "ftp://mirror.example:2121/t/tok-9/thing", "http://repo.example:8080/base/path/team",
 ]  # fmt: skip
 
 PROBE = r"""
