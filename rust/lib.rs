@@ -6,6 +6,7 @@
 mod errors;
 pub mod hashing;
 pub mod version;
+pub mod records;
 
 use pyo3::prelude::*;
 
@@ -16,5 +17,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(hashing::python::many_file_digests, m)?)?;
     m.add_function(wrap_pyfunction!(version::python::version_key, m)?)?;
     m.add_function(wrap_pyfunction!(version::python::version_keys, m)?)?;
+    m.add_function(wrap_pyfunction!(records::python::box_fast, m)?)?;
     Ok(())
 }

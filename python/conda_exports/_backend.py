@@ -44,7 +44,7 @@ def _choose() -> str:
 
 
 #: Domains with a compiled kernel; each has a module of the same name in ``_fallback``.
-DOMAINS = ("hashing", "version")
+DOMAINS = ("hashing", "version", "records")
 
 
 def kernels(backend: str) -> dict[str, ModuleType]:
@@ -69,4 +69,5 @@ def activate(backend: str) -> None:
 BACKEND: str
 hashing: ModuleType
 version: ModuleType
+records: ModuleType
 activate(_choose())

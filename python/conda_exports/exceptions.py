@@ -629,3 +629,44 @@ class ChannelDenied(ChannelNotAllowed):
     """A channel listed in ``denylist_channels``."""
 
     warning = "Channel included in denylist"
+
+
+class CondaUpgradeError(CondaError):
+    """The data needs a newer conda (e.g. an unknown ``noarch`` kind in a record)."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(f"{message}")
+
+
+class RecordValidationError(CondaError, TypeError):
+    """A record field got a value of the wrong type, or a required field is missing.
+
+    conda raises ``conda.auxlib.exceptions.ValidationError`` (a ``TypeError``) here; this one
+    is also a ``CondaError``. It is not the configuration ``ValidationError`` (another class
+    in conda too).
+    """
+
+    def __init__(self, key: Any, value: Any = None, valid_types: Any = None, msg: Any = None) -> None:
+        if msg is not None:
+            text = f"{msg}"
+        elif value is None:
+            text = f"Value for {key} cannot be None."
+        elif valid_types is None:
+            text = f"Invalid value {value} for {key}"
+        else:
+            text = f"{key} must be of type {valid_types}, not {value!r}"
+        super().__init__(text.replace("%", "%%"))
+        self.key = key
+
+
+class CondaIOError(CondaError, OSError):
+    def __init__(self, message: Any, *args: Any) -> None:
+        super().__init__(f"{message}".replace("%", "%%"))
+
+
+class CondaFileIOError(CondaIOError):
+    """Reading or writing ``filepath`` failed; the text names it first, as conda's does."""
+
+    def __init__(self, filepath: Any, message: Any, *args: Any) -> None:
+        self.filepath = filepath
+        super().__init__(f"'{filepath}'. {message}", *args)
