@@ -5,6 +5,7 @@
 
 mod errors;
 pub mod hashing;
+pub mod remove;
 
 use pyo3::prelude::*;
 
@@ -13,5 +14,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(hashing::python::file_digests, m)?)?;
     m.add_function(wrap_pyfunction!(hashing::python::many_file_digests, m)?)?;
+    m.add_function(wrap_pyfunction!(remove::python::rm_rf, m)?)?;
     Ok(())
 }

@@ -44,7 +44,7 @@ def _choose() -> str:
 
 
 #: Domains with a compiled kernel; each has a module of the same name in ``_fallback``.
-DOMAINS = ("hashing",)
+DOMAINS = ("hashing", "remove")
 
 
 def kernels(backend: str) -> dict[str, ModuleType]:
@@ -68,4 +68,5 @@ def activate(backend: str) -> None:
 
 BACKEND: str
 hashing: ModuleType
+remove: ModuleType
 activate(_choose())
