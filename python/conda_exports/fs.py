@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import functools
 import json
+import logging
 import ntpath
 import os
 import posixpath
@@ -145,18 +146,17 @@ def _shell_path_to(shell: str) -> Callable[[str], Any]:
     """How conda's shell table converts a path for ``shell`` (its ``path_to`` entry).
 
     On Windows: ``cygwin`` uses cygdrive paths, cmd.exe keeps paths, the MSYS2 shells
-    (bash, sh, zsh) use /c/... paths; elsewhere every known shell keeps paths. An unknown
-    shell is a KeyError naming it, as in conda.
+    (bash, sh, zsh) use /c/... paths, and an unknown shell is a KeyError, as in conda.
+    Elsewhere (where conda has no such function) paths are already Unix paths: kept.
     """
-    if _ON_WIN:
-        if shell == "cmd.exe":
-            return _identity
-        if shell == "cygwin":
-            return functools.partial(_win_to_unix, cygdrive=True)
-        if shell in ("bash.exe", "bash", "sh.exe", "zsh.exe", "zsh"):
-            return _win_to_unix
-    elif shell in ("bash", "dash", "zsh", "fish"):
+    if not _ON_WIN:
         return _identity
+    if shell == "cmd.exe":
+        return _identity
+    if shell == "cygwin":
+        return functools.partial(_win_to_unix, cygdrive=True)
+    if shell in ("bash.exe", "bash", "sh.exe", "zsh.exe", "zsh"):
+        return _win_to_unix
     raise KeyError(shell)
 
 
@@ -313,7 +313,7 @@ def _installed_records(prefix: str) -> list[dict[str, Any]]:
             raise CorruptedEnvironmentError(prefix, path)
         parts = os.path.basename(path)[:-5].rsplit("-", 2)
         if parts != [record["name"], record["version"], record["build"]]:
-            warnings.warn(f"Ignoring malformed prefix record at: {path}", stacklevel=3)
+            logging.getLogger(__name__).warning("Ignoring malformed prefix record at: %s", path)
             continue
         records[record["name"]] = record
     return list(records.values())
