@@ -305,6 +305,7 @@ def test_win_path_to_unix_prefix_root_form() -> None:
 
 def test_every_access_warns() -> None:
     with pytest.warns(PendingDeprecationWarning) as record:
-        conda_exports.win_path_to_unix
-        conda_exports.win_path_to_unix
+        first = conda_exports.win_path_to_unix
+        second = conda_exports.win_path_to_unix
+    assert first is second
     assert len(record) == 2

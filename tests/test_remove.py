@@ -143,7 +143,7 @@ def test_symlinks_inside_the_tree_are_not_followed(tmp_path: Path, outside: Path
 def test_read_only_files_and_directories(tmp_path: Path) -> None:
     tree = tmp_path / "tree"
     make_tree(tree, width=2, depth=3)
-    for root, dirs, files in os.walk(tree):
+    for root, _dirs, files in os.walk(tree):
         for name in files:
             os.chmod(os.path.join(root, name), 0o444)
     os.chmod(tree / "dir0" / "dir0", 0o000)
