@@ -191,6 +191,11 @@ mod unix {
     }
 
     fn unlink_at(dir: RawFd, name: &CStr, flags: libc::c_int) -> io::Result<()> {
+        // Tests stand in for a file in use (unlink fails, rename works) by its name.
+        #[cfg(test)]
+        if flags == 0 && name.to_bytes().ends_with(b".inuse") {
+            return Err(io::Error::from_raw_os_error(libc::EBUSY));
+        }
         // SAFETY: `name` is NUL-terminated and outlives the call; `dir` is open.
         cvt(unsafe { libc::unlinkat(dir, name.as_ptr(), flags) }).map(drop)
     }
@@ -1076,6 +1081,42 @@ mod tests {
         assert!(!root.exists());
         #[cfg(unix)]
         assert!(tmp.path().join("outside").join("keep").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_in_use_are_renamed_to_trash() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("tree");
+        fs::create_dir_all(root.join("sub")).unwrap();
+        fs::write(root.join("sub").join("lib.inuse"), b"x").unwrap();
+        fs::write(root.join("sub").join("other"), b"x").unwrap();
+        let Err(RemoveError::Remaining(failures)) = rm_rf(&root, options(1)) else {
+            panic!("expected remaining paths");
+        };
+        let trashed = root.join("sub").join("lib.inuse.conda_trash");
+        assert_eq!(failures.len(), 1);
+        assert_eq!(failures[0].path, trashed);
+        assert!(trashed.exists());
+        assert!(!root.join("sub").join("other").exists());
+        // the path itself in use: renamed to trash counts as removed
+        let single = tmp.path().join("single.inuse");
+        fs::write(&single, b"x").unwrap();
+        rm_rf(&single, options(0)).unwrap();
+        assert!(!single.exists());
+        assert!(tmp.path().join("single.inuse.conda_trash").exists());
+        // without trash it stays where it is
+        let kept = tmp.path().join("kept.inuse");
+        fs::write(&kept, b"x").unwrap();
+        let no_trash = Options {
+            max_retries: 0,
+            trash: false,
+        };
+        assert!(matches!(
+            rm_rf(&kept, no_trash),
+            Err(RemoveError::Remaining(_))
+        ));
+        assert!(kept.exists());
     }
 
     #[test]

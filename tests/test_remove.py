@@ -518,3 +518,14 @@ def test_backends_agree_on_rust_extension_presence(backend: str) -> None:
 
     assert _backend.BACKEND == backend
     assert callable(_backend.remove.rm_rf)
+
+
+def test_command_line_rm(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from conda_exports.cli import main
+
+    make_tree(tmp_path / "a", width=2, depth=2)
+    (tmp_path / "b.txt").write_text("b")
+    assert main(["rm", str(tmp_path / "a"), str(tmp_path / "b.txt"), str(tmp_path / "missing")]) == 0
+    assert os.listdir(tmp_path) == []
+    assert main(["rm", "/"]) == 2
+    assert "cannot remove" in capsys.readouterr().err
