@@ -51,7 +51,9 @@ def _env_files() -> list[tuple[str, int]]:
         sizes = {p["_path"]: p.get("size_in_bytes", 0) for p in (record.get("paths_data") or {}).get("paths", [])}
         for rel in record.get("files") or ():
             files[rel.replace("\\", "/")] = min(int(sizes.get(rel) or 256), 16384)
-    return sorted(files.items())
+    # records of different platforms can hold a file where another has a directory
+    parents = {rel.rsplit("/", i)[0] for rel in files for i in range(1, rel.count("/") + 1)}
+    return sorted((rel, size) for rel, size in files.items() if rel not in parents)
 
 
 def build_env(root: Path, target: int) -> None:
