@@ -341,10 +341,10 @@ def test_mount_points_are_not_crossed(mounted: Path, tmp_path: Path) -> None:
 def _swapper(tree: Path, outside: Path, stop: threading.Event, swaps: list[int]) -> None:
     """Keeps replacing a subdirectory of the tree with a symlink to ``outside`` and back."""
     n = 0
-    subs = [tree / f"dir{i}" for i in range(4)]
+    subs = [tree / f"dir{i}" for i in range(4)] + [tree / f"dir{i}" / f"dir{j}" for i in range(4) for j in range(4)]
     while not stop.is_set():
         sub = subs[n % len(subs)]
-        aside = tree / f"aside{n}"
+        aside = sub.parent / f"aside{n}"
         try:
             os.rename(sub, aside)
             os.symlink(outside, sub, target_is_directory=True)
@@ -356,7 +356,7 @@ def _swapper(tree: Path, outside: Path, stop: threading.Event, swaps: list[int])
         n += 1
 
 
-@pytest.mark.parametrize("repetition", range(25))
+@pytest.mark.parametrize("repetition", range(40))
 def test_swapping_a_directory_for_a_symlink_never_escapes(tmp_path: Path, outside: Path, repetition: int) -> None:
     tree = tmp_path / "tree"
     make_tree(tree, width=4, depth=3, files=40)
@@ -529,3 +529,32 @@ def test_command_line_rm(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert os.listdir(tmp_path) == []
     assert main(["rm", "/"]) == 2
     assert "cannot remove" in capsys.readouterr().err
+
+
+def test_large_directory(tmp_path: Path) -> None:
+    tree = tmp_path / "flat"
+    tree.mkdir()
+    for i in range(3000):  # above the Rust kernel's threshold for parallel unlinking in one directory
+        (tree / f"f{i:05d}").write_bytes(b"")
+    (tree / "sub").mkdir()
+    rm_rf(tree)
+    assert not os.path.lexists(tree)
+
+
+def test_path_based_fallback_walk(tmp_path: Path, outside: Path) -> None:
+    """The fallback's walk for systems without dir_fd (Windows), exercised here directly."""
+    from conda_exports._fallback.remove import _PathPass
+
+    tree = tmp_path / "tree"
+    make_tree(tree, width=2, depth=3)
+    (tree / "dir0" / "link").symlink_to(outside, target_is_directory=True)
+    (tree / "dangling").symlink_to(tmp_path / "nowhere")
+    os.chmod(tree / "dir1" / "file0.txt", 0o444)
+    assert _PathPass(trash=True).run(str(tree)) == []
+    assert not os.path.lexists(tree)
+    assert_outside_intact(outside)
+    single = tmp_path / "single"
+    single.write_text("x")
+    assert _PathPass(trash=True).run(str(single)) == []
+    assert _PathPass(trash=True).run(str(tmp_path / "missing")) == []
+    assert not single.exists()
