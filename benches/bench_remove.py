@@ -4,12 +4,13 @@ Each round deletes a tree built in pytest-benchmark's ``setup`` (not timed). Tre
 ``env`` — an environment-shaped tree from the real conda-meta file lists in
 ``../shared/data/conda-meta`` (replicated to the target size, with symlinks and
 read-only files); ``nested`` — small files in nested directories; ``flat`` — one directory.
-``CONDA_EXPORTS_BENCH_SCALE`` multiplies the sizes (1 = 20k / 20k / 10k files; the issue's
-full-size trees are scale 10 for nested, 5 for flat). conda's rm_rf runs when
+``CONDA_EXPORTS_BENCH_SCALE`` multiplies the sizes: 1 (the default) is the full size —
+60k files for ``env``, 200k files in 2k directories for ``nested``, 50k files for ``flat``;
+use 0.1 while developing. ``CONDA_EXPORTS_BENCH_ROUNDS`` sets the rounds (default 3). conda's rm_rf runs when
 ``CONDA_REF_SRC`` points at a conda source tree, in a long-lived worker process
 (``CONDA_REF_PYTHON``, default ``/work/ref/venv/bin/python``) so only the deletion is timed.
 
-Run: python -m pytest benches/bench_remove.py --benchmark-only --benchmark-min-rounds=3
+Run: CONDA_REF_SRC=/work/ref/conda-src python -m pytest benches/bench_remove.py --benchmark-only
 """
 
 from __future__ import annotations
@@ -92,9 +93,9 @@ def build_flat(root: Path, target: int) -> None:
 
 
 TREES: dict[str, tuple[Callable[[Path, int], None], int]] = {
-    "env": (build_env, int(20_000 * SCALE)),
-    "nested": (build_nested, int(20_000 * SCALE)),
-    "flat": (build_flat, int(10_000 * SCALE)),
+    "env": (build_env, int(60_000 * SCALE)),
+    "nested": (build_nested, int(200_000 * SCALE)),
+    "flat": (build_flat, int(50_000 * SCALE)),
 }
 
 
@@ -185,6 +186,7 @@ SUBJECTS: dict[str, tuple[Callable[[str], None], bool]] = {
 def _run(benchmark, tmp_path: Path, tree: str, subject: str, remove: Callable[[str], None], ours: bool) -> None:
     build, size = TREES[tree]
     mark(benchmark, subject, ours=ours)
+    benchmark.group = f"rm_rf: {tree} tree, {size} files"
     benchmark.extra_info["tree"] = tree
     benchmark.extra_info["files"] = size
     counter = itertools.count()

@@ -195,7 +195,7 @@ class TemporaryDirectory:
     def __enter__(self) -> str | None:
         return self.name
 
-    def cleanup(self, _warn: bool = False) -> None:
+    def cleanup(self, _warn: bool = False, _warnings: Any = warnings) -> None:
         if self.name and not self._closed:
             from .remove import rm_rf
 
