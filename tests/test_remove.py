@@ -450,7 +450,7 @@ def test_unprivileged_user_removes_locked_down_tree(nobody_dir: tuple[Path, int]
     os.chmod(tree / "dir0" / "dir1", 0o100)  # searchable only
     os.chmod(tree / "dir0" / "dir2", 0o300)  # not listable
     os.chmod(tree / "dir1", 0o500)  # read-only
-    os.chmod(tree, 0o500)
+    os.chmod(tree, 0o000)  # the path itself unreadable and unsearchable
     etc_mode = os.stat("/etc").st_mode
     assert _run_as(uid, backend, tree) == {"ok": True}
     assert not os.path.lexists(tree)
