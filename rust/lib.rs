@@ -7,6 +7,7 @@ mod errors;
 pub mod hashing;
 pub mod version;
 pub mod records;
+pub mod remove;
 
 use pyo3::prelude::*;
 
@@ -18,5 +19,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(version::python::version_key, m)?)?;
     m.add_function(wrap_pyfunction!(version::python::version_keys, m)?)?;
     m.add_function(wrap_pyfunction!(records::python::box_fast, m)?)?;
+    m.add_function(wrap_pyfunction!(remove::python::rm_rf, m)?)?;
     Ok(())
 }

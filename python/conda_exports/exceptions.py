@@ -670,3 +670,41 @@ class CondaFileIOError(CondaIOError):
     def __init__(self, filepath: Any, message: Any, *args: Any) -> None:
         self.filepath = filepath
         super().__init__(f"'{filepath}'. {message}", *args)
+
+
+class PathsRemainError(CondaOSError):
+    """``rm_rf`` could not remove everything: ``paths`` lists what remains, and why.
+
+    ``failures`` holds ``(path, errno, reason)`` for each; ``errno``, ``strerror`` and
+    ``filename`` (the path given to ``rm_rf``) make it a regular ``OSError`` too.
+    """
+
+    #: How many remaining paths the message spells out; ``paths`` always has all of them.
+    SHOWN = 10
+
+    def __init__(self, path: str, failures: list[tuple[str, int | None, str]]) -> None:
+        failures = sorted(failures, key=lambda f: f[0].split(os.sep))
+        self.failures = [(p, e, os.strerror(e) if e else reason) for p, e, reason in failures]
+        self.paths = [p for p, _, _ in self.failures]
+        listed = "; ".join(f"{p} ({reason})" for p, _, reason in self.failures[: self.SHOWN])
+        more = len(self.failures) - self.SHOWN
+        if more > 0:
+            listed += f"; and {more} more"
+        super().__init__(
+            "could not remove %(path)s: %(count)d path(s) remain: %(listed)s",
+            path=path,
+            count=len(self.failures),
+            listed=listed,
+        )
+        first = self.failures[0] if self.failures else (path, None, "")
+        self.errno = first[1]
+        self.strerror = first[2]
+        self.filename = path
+
+
+class InvalidRemovePathError(CondaValueError):
+    """``rm_rf`` was given a path that names nothing it may remove (empty, a filesystem root)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__("cannot remove %(path)r: %(reason)s", path=path, reason=reason)
+        self.path = path
