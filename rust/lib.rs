@@ -5,9 +5,9 @@
 
 mod errors;
 pub mod hashing;
-pub mod version;
 pub mod records;
 pub mod remove;
+pub mod version;
 
 use pyo3::prelude::*;
 
