@@ -1010,6 +1010,40 @@ class Context:
             return join(self.root_prefix, "conda-bld")
         return _expand_path("~/conda-bld")
 
+    # -- Channel-valued views of the channel settings (conda's names); built by models.channel
+
+    @property
+    def channel_alias(self) -> Any:
+        """``channel_alias`` as a Channel (scheme, auth, location and token split out)."""
+        from .models.channel import _config
+
+        return _config(self).channel_alias
+
+    @property
+    def migrated_channel_aliases(self) -> tuple[Any, ...]:
+        from .models.channel import _config
+
+        return _config(self).migrated_channel_aliases
+
+    @property
+    def custom_multichannels(self) -> dict[str, tuple[Any, ...]]:
+        """Multichannel name -> its Channels; ``defaults`` and ``local`` included."""
+        from .models.channel import _config
+
+        return _config(self).custom_multichannels
+
+    @property
+    def custom_channels(self) -> dict[str, Any]:
+        """Channel name -> Channel, for every configured custom channel and multichannel member."""
+        from .models.channel import _config
+
+        return _config(self).custom_channels
+
+    @property
+    def default_channels(self) -> tuple[Any, ...]:
+        """The ``defaults`` multichannel's Channels."""
+        return self.custom_multichannels[DEFAULTS_CHANNEL_NAME]
+
     @property
     def local_build_root(self) -> str:
         return self.croot
@@ -1320,4 +1354,7 @@ def reset_context(
     """
     context._configure(search_path, env)
     context._load()
+    channel_module = sys.modules.get("conda_exports.models.channel")
+    if channel_module is not None:  # Channels made under the old settings are stale
+        channel_module.Channel._reset_state()
     return context

@@ -629,3 +629,82 @@ class ChannelDenied(ChannelNotAllowed):
     """A channel listed in ``denylist_channels``."""
 
     warning = "Channel included in denylist"
+
+
+class CondaUpgradeError(CondaError):
+    """The data needs a newer conda (e.g. an unknown ``noarch`` kind in a record)."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(f"{message}")
+
+
+class RecordValidationError(CondaError, TypeError):
+    """A record field got a value of the wrong type, or a required field is missing.
+
+    conda raises ``conda.auxlib.exceptions.ValidationError`` (a ``TypeError``) here; this one
+    is also a ``CondaError``. It is not the configuration ``ValidationError`` (another class
+    in conda too).
+    """
+
+    def __init__(self, key: Any, value: Any = None, valid_types: Any = None, msg: Any = None) -> None:
+        if msg is not None:
+            text = f"{msg}"
+        elif value is None:
+            text = f"Value for {key} cannot be None."
+        elif valid_types is None:
+            text = f"Invalid value {value} for {key}"
+        else:
+            text = f"{key} must be of type {valid_types}, not {value!r}"
+        super().__init__(text.replace("%", "%%"))
+        self.key = key
+
+
+class CondaIOError(CondaError, OSError):
+    def __init__(self, message: Any, *args: Any) -> None:
+        super().__init__(f"{message}".replace("%", "%%"))
+
+
+class CondaFileIOError(CondaIOError):
+    """Reading or writing ``filepath`` failed; the text names it first, as conda's does."""
+
+    def __init__(self, filepath: Any, message: Any, *args: Any) -> None:
+        self.filepath = filepath
+        super().__init__(f"'{filepath}'. {message}", *args)
+
+
+class PathsRemainError(CondaOSError):
+    """``rm_rf`` could not remove everything: ``paths`` lists what remains, and why.
+
+    ``failures`` holds ``(path, errno, reason)`` for each; ``errno``, ``strerror`` and
+    ``filename`` (the path given to ``rm_rf``) make it a regular ``OSError`` too.
+    """
+
+    #: How many remaining paths the message spells out; ``paths`` always has all of them.
+    SHOWN = 10
+
+    def __init__(self, path: str, failures: list[tuple[str, int | None, str]]) -> None:
+        failures = sorted(failures, key=lambda f: f[0].split(os.sep))
+        self.failures = [(p, e, os.strerror(e) if e else reason) for p, e, reason in failures]
+        self.paths = [p for p, _, _ in self.failures]
+        listed = "; ".join(f"{p} ({reason})" for p, _, reason in self.failures[: self.SHOWN])
+        more = len(self.failures) - self.SHOWN
+        if more > 0:
+            listed += f"; and {more} more"
+        super().__init__(
+            "could not remove %(path)s: %(count)d path(s) remain: %(listed)s",
+            path=path,
+            count=len(self.failures),
+            listed=listed,
+        )
+        first = self.failures[0] if self.failures else (path, None, "")
+        self.errno = first[1]
+        self.strerror = first[2]
+        self.filename = path
+
+
+class InvalidRemovePathError(CondaValueError):
+    """``rm_rf`` was given a path that names nothing it may remove (empty, a filesystem root)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__("cannot remove %(path)r: %(reason)s", path=path, reason=reason)
+        self.path = path

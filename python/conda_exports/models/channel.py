@@ -1,0 +1,589 @@
+"""``Channel`` and ``MultiChannel``: where packages come from, named as conda 25.1 names them.
+
+A channel value is a name (``conda-forge``, resolved through ``channel_alias`` and the
+configured ``custom_channels``), a multichannel name (``defaults``, ``local`` or a
+``custom_multichannels`` entry), a URL (possibly with ``/t/<token>/``, credentials, a
+subdir and a package file name at the end), or a local path. Parsing, ``canonical_name``,
+``base_url``, ``urls()``, ``str()``, equality and hash follow conda 25.1's
+``conda.models.channel`` and read the same configuration (through ``conda_exports.context``).
+
+``Channel(value)`` is cached by value like conda's, so the records of one index share one
+Channel object; the cache and the Channel-valued configuration are rebuilt when the context
+is reset.
+"""
+
+from __future__ import annotations
+
+from copy import copy
+from itertools import chain
+from typing import Any, Iterable
+
+from .._url import (
+    Url,
+    has_scheme,
+    is_package_file,
+    is_path,
+    is_url,
+    join_url,
+    path_to_url,
+    percent_decode,
+    split_conda_url_easy_parts,
+    split_platform,
+    split_scheme_auth_token,
+    urlparse,
+    win_path_backout,
+)
+from ..exceptions import CondaError, CondaValueError, RecordValidationError
+
+DEFAULTS_CHANNEL_NAME = "defaults"
+UNKNOWN_CHANNEL = "<unknown>"
+MAX_CHANNEL_PRIORITY = 10000
+
+
+_context_module: Any = None
+
+
+def _context() -> Any:
+    """The current context (the module is imported once, the object looked up each time)."""
+    global _context_module
+    if _context_module is None:
+        from importlib import import_module
+
+        _context_module = import_module("..context", __package__)
+    return _context_module.context
+
+
+class _Config:
+    """The channel settings of the context, as Channel objects (built once per context state)."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+        location, scheme, auth, token = split_scheme_auth_token(ctx.channel_alias_url)
+        self.channel_alias = Channel(scheme=scheme, auth=auth, location=location, token=token)
+        self.migrated_channel_aliases = tuple(
+            Channel(scheme=s, auth=a, location=loc, token=t)
+            for loc, s, a, t in (split_scheme_auth_token(url) for url in ctx.migrated_channel_alias_urls)
+        )
+        reserved = ("defaults", "local")
+        urls_by_name = dict(ctx.custom_multichannel_urls)
+        ordered = [name for name in urls_by_name if name not in reserved]
+        ordered += [name for name in reserved if name in urls_by_name]
+        self.custom_multichannels: dict[str, tuple[Channel, ...]] = {
+            name: tuple(Channel.make_simple_channel(self.channel_alias, url) for url in urls_by_name[name])
+            for name in ordered
+        }
+        self.custom_channels: dict[str, Channel] = {
+            channel.name: channel
+            for channel in (
+                *chain.from_iterable(self.custom_multichannels.values()),
+                *(
+                    Channel.make_simple_channel(self.channel_alias, url, name)
+                    for name, url in dict(ctx.custom_channel_urls).items()
+                ),
+            )
+        }
+        self.separate_format_cache = bool(getattr(ctx, "separate_format_cache", False))
+        self.migrated_custom_channels: dict[str, str] = dict(getattr(ctx, "migrated_custom_channel_urls", {}) or {})
+        self.custom_channels_by_length = sorted(self.custom_channels.items(), reverse=True, key=lambda x: len(x[0]))
+        self.migrated_custom_by_length = sorted(
+            self.migrated_custom_channels.items(), reverse=True, key=lambda x: len(x[0])
+        )
+
+
+_CONFIG: _Config | None = None
+_CONFIG_BUILDING = False
+
+
+def _config(ctx: Any = None) -> _Config:
+    """The Channel-valued configuration of ``ctx`` (the current context by default).
+
+    Built on first use after each context reset (``reset_context`` calls
+    ``Channel._reset_state``); the context's Channel-valued properties read it from here.
+    """
+    global _CONFIG, _CONFIG_BUILDING
+    if ctx is None:
+        ctx = _context()
+    config = _CONFIG
+    if config is not None and config.ctx is ctx:
+        return config
+    if _CONFIG_BUILDING:
+        raise RuntimeError("the channel configuration refers to itself while being built")
+    _CONFIG_BUILDING = True
+    try:
+        Channel._cache_.clear()
+        config = _CONFIG = _Config(ctx)
+    finally:
+        _CONFIG_BUILDING = False
+    return config
+
+
+def _known_subdirs() -> tuple[str, ...]:
+    return tuple(_context().known_subdirs)
+
+
+class ChannelType(type):
+    """Caches ``Channel(value)`` by value; ``Channel(channels=..., name=...)`` makes a MultiChannel."""
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        if len(args) == 1 and not kwargs:
+            value = args[0]
+            if isinstance(value, Channel):
+                return value
+            try:
+                return Channel._cache_[value]
+            except KeyError:
+                pass
+            except TypeError:
+                raise RecordValidationError("channel", value) from None
+            try:
+                channel = Channel.from_value(value)
+            except ValueError as exc:
+                if isinstance(exc, CondaError):
+                    raise
+                # conda lets urllib's ValueError out (e.g. "Invalid IPv6 URL"); still a ValueError
+                raise CondaValueError(f"invalid channel {value!r}: {exc}") from None
+            Channel._cache_[value] = channel
+            return channel
+        if "channels" in kwargs:
+            channels = tuple(cls(**each) for each in kwargs["channels"])
+            return MultiChannel(kwargs["name"], channels)
+        return super().__call__(*args, **kwargs)
+
+
+class Channel(metaclass=ChannelType):
+    """A conda channel: scheme, auth, location, token, name, platform (subdir), package file name."""
+
+    _cache_: dict[Any, Channel] = {}
+
+    @staticmethod
+    def _reset_state() -> None:
+        """Forgets cached channels and channel configuration (after the context changed)."""
+        global _CONFIG
+        Channel._cache_.clear()
+        _CONFIG = None
+
+    def __init__(
+        self,
+        scheme: str | None = None,
+        auth: str | None = None,
+        location: str | None = None,
+        token: str | None = None,
+        name: str | None = None,
+        platform: str | None = None,
+        package_filename: str | None = None,
+    ) -> None:
+        self.scheme = scheme
+        self.auth = auth
+        self.location = location
+        self.token = token
+        self.name = name or ""
+        self.platform = platform
+        self.package_filename = package_filename
+
+    # -- construction ----------------------------------------------------------------
+
+    @staticmethod
+    def from_url(url: str) -> Channel:
+        return _parse_channel_url(url)
+
+    @staticmethod
+    def from_channel_name(channel_name: str) -> Channel:
+        return _channel_for_name(channel_name)
+
+    @staticmethod
+    def from_value(value: Any) -> Channel:
+        """A Channel from a name, multichannel name, URL, local path or package file."""
+        if value in (None, UNKNOWN_CHANNEL, "None:///<unknown>", "None"):
+            return Channel(name=UNKNOWN_CHANNEL)
+        if isinstance(value, bytes):
+            value = value.decode("utf-8")
+        if not isinstance(value, str):
+            raise RecordValidationError("channel", value)
+        if has_scheme(value):
+            if value.startswith("file:"):
+                value = win_path_backout(value)
+            return Channel.from_url(value)
+        if is_path(value):
+            return Channel.from_url(path_to_url(value))
+        if is_package_file(value):
+            if value.startswith("file:"):
+                value = win_path_backout(value)
+            return Channel.from_url(value)
+        config = _config()
+        stripped, platform = split_platform(_known_subdirs(), value)
+        if stripped in config.custom_multichannels:
+            return MultiChannel(stripped, config.custom_multichannels[stripped], platform)
+        return Channel.from_channel_name(value)
+
+    @staticmethod
+    def make_simple_channel(channel_alias: Channel, channel_url: str, name: str | None = None) -> Channel:
+        """A channel from a configured URL or name, relative to ``channel_alias`` when it has no scheme."""
+        ca = channel_alias
+        test_url, scheme, auth, token = split_scheme_auth_token(channel_url)
+        if name and scheme:
+            return Channel(scheme=scheme, auth=auth, location=test_url, token=token, name=name.strip("/"))
+        if scheme:
+            if ca.location and test_url.startswith(ca.location):
+                location, name = ca.location, test_url.replace(ca.location, "", 1)
+            else:
+                parts = urlparse(test_url)
+                location = str(Url.make(hostname=parts.hostname, port=parts.port))
+                name = parts.path or ""
+            return Channel(scheme=scheme, auth=auth, location=location, token=token, name=name.strip("/"))
+        return Channel(
+            scheme=ca.scheme,
+            auth=ca.auth,
+            location=ca.location,
+            token=ca.token,
+            name=(name and name.strip("/")) or channel_url.strip("/"),
+        )
+
+    # -- names -----------------------------------------------------------------------
+
+    @property
+    def channel_location(self) -> str | None:
+        return self.location
+
+    @property
+    def channel_name(self) -> str:
+        return self.name
+
+    @property
+    def subdir(self) -> str | None:
+        return self.platform
+
+    @property
+    def canonical_name(self) -> str:
+        """The short name conda shows: the multichannel or custom channel it belongs to, the
+        name under the channel alias, else the full base URL."""
+        try:
+            return self.__dict__["_canonical_name"]
+        except KeyError:
+            pass
+        name = self._compute_canonical_name()
+        self.__dict__["_canonical_name"] = name
+        return name
+
+    def _compute_canonical_name(self) -> str:
+        config = _config()
+        for multiname, channels in config.custom_multichannels.items():
+            for channel in channels:
+                if self.name == channel.name:
+                    return multiname
+        for that_name in config.custom_channels:
+            if self.name and _tokenized_startswith(self.name.split("/"), that_name.split("/")):
+                return self.name
+        if any(alias.location == self.location for alias in (config.channel_alias, *config.migrated_channel_aliases)):
+            return self.name
+        if self.scheme:
+            return f"{self.scheme}://{join_url(self.location, self.name)}"
+        return join_url(self.location, self.name).lstrip("/")
+
+    # -- URLs ------------------------------------------------------------------------
+
+    def urls(self, with_credentials: bool = False, subdirs: Iterable[str] | None = None) -> list[str]:
+        """The subdir URLs of this channel: its own platform (and noarch), else every subdir."""
+        if subdirs is None:
+            subdirs = _context().subdirs
+        if isinstance(subdirs, str) or not hasattr(subdirs, "__iter__"):
+            raise TypeError(f"subdirs must be a non-string iterable, not {subdirs!r}")
+        if self.canonical_name == UNKNOWN_CHANNEL:
+            return Channel(DEFAULTS_CHANNEL_NAME).urls(with_credentials, subdirs)
+        parts = [self.location]
+        if with_credentials and self.token:
+            parts.extend(["t", self.token])
+        parts.append(self.name)
+        base = join_url(*parts)
+        if self.platform:
+            platforms = [self.platform] + (["noarch"] if self.platform != "noarch" else [])
+        else:
+            platforms = list(subdirs)
+        bases = [join_url(base, p) for p in platforms]
+        if with_credentials and self.auth:
+            return [f"{self.scheme}://{self.auth}@{b}" for b in bases]
+        return [f"{self.scheme}://{b}" for b in bases]
+
+    def url(self, with_credentials: bool = False) -> str | None:
+        """The URL of this channel's subdir (the first configured non-noarch one when it has none),
+        with the package file name when it names one."""
+        if self.canonical_name == UNKNOWN_CHANNEL:
+            return None
+        parts = [self.location]
+        if with_credentials and self.token:
+            parts.extend(["t", self.token])
+        parts.append(self.name)
+        if self.platform:
+            parts.append(self.platform)
+            if self.package_filename:
+                parts.append(self.package_filename)
+        else:
+            parts.append(next((s for s in _context().subdirs if s != "noarch"), "noarch"))
+        base = join_url(*parts)
+        if with_credentials and self.auth:
+            return f"{self.scheme}://{self.auth}@{base}"
+        return f"{self.scheme}://{base}"
+
+    @property
+    def base_url(self) -> str | None:
+        if self.canonical_name == UNKNOWN_CHANNEL:
+            return None
+        return f"{self.scheme}://{join_url(self.location, self.name)}"
+
+    @property
+    def base_urls(self) -> tuple[str | None, ...]:
+        return (self.base_url,)
+
+    @property
+    def subdir_url(self) -> str | None:
+        url = self.url(True)
+        if self.package_filename and url:
+            url = url.rsplit("/", 1)[0]
+        return url
+
+    @property
+    def url_channel_wtf(self) -> tuple[str | None, str]:
+        return self.base_url, self.canonical_name
+
+    # -- dunder ----------------------------------------------------------------------
+
+    def __str__(self) -> str:
+        base = self.base_url or self.name
+        return join_url(base, self.subdir) if self.subdir else base
+
+    def __repr__(self) -> str:
+        return 'Channel("%s")' % (join_url(self.name, self.subdir) if self.subdir else self.name)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Channel):
+            try:
+                other = Channel(other)
+            except Exception:
+                return False
+        return self.location == other.location and self.name == other.name
+
+    def __hash__(self) -> int:
+        return hash((self.location, self.name))
+
+    def __bool__(self) -> bool:
+        return any((self.location, self.name))
+
+    def __json__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
+    def dump(self) -> dict[str, Any]:
+        return {
+            "scheme": self.scheme,
+            "auth": self.auth,
+            "location": self.location,
+            "token": self.token,
+            "name": self.name,
+            "platform": self.platform,
+            "package_filename": self.package_filename,
+        }
+
+
+class MultiChannel(Channel):
+    """A name standing for several channels (``defaults``, ``local``, custom_multichannels)."""
+
+    def __init__(self, name: str, channels: tuple[Channel, ...], platform: str | None = None) -> None:
+        self.name = name
+        self.location = None
+        if platform:
+            self._channels = tuple(Channel(**{**c.dump(), "platform": platform}) for c in channels)
+        else:
+            self._channels = channels
+        self.scheme = None
+        self.auth = None
+        self.token = None
+        self.platform = platform
+        self.package_filename = None
+
+    @property
+    def channel_location(self) -> str | None:
+        return self.location
+
+    @property
+    def canonical_name(self) -> str:
+        return self.name
+
+    def urls(self, with_credentials: bool = False, subdirs: Iterable[str] | None = None) -> list[str]:
+        return list(chain.from_iterable(c.urls(with_credentials, subdirs) for c in self._channels))
+
+    @property
+    def base_url(self) -> None:
+        return None
+
+    @property
+    def base_urls(self) -> tuple[str | None, ...]:
+        return tuple(c.base_url for c in self._channels)
+
+    def url(self, with_credentials: bool = False) -> None:
+        return None
+
+    def dump(self) -> dict[str, Any]:  # type: ignore[override]
+        return {"name": self.name, "channels": tuple(c.dump() for c in self._channels)}
+
+
+def _tokenized_startswith(test: Iterable[str], prefix: Iterable[str]) -> bool:
+    return all(t == p for t, p in zip(test, prefix))
+
+
+def _tokenized_url_startswith(test_url: str, prefix_url: str) -> bool:
+    test, prefix = urlparse(test_url), urlparse(prefix_url)
+    if test.hostname != prefix.hostname or test.port != prefix.port:
+        return False
+
+    def norm(url: Url) -> str:
+        return (url.path or "").strip("/") or "/"
+
+    return _tokenized_startswith(norm(test).split("/"), norm(prefix).split("/"))
+
+
+def _channel_for_name(channel_name: str) -> Channel:
+    config = _config()
+    stripped, platform = split_platform(_known_subdirs(), channel_name)
+    name = stripped
+    found = None
+    while True:
+        if name in config.custom_channels:
+            found = config.custom_channels[name]
+            break
+        shorter = name.rsplit("/", 1)[0]
+        if shorter == name:
+            break
+        name = shorter
+    if found is not None:
+        # a copy, as conda makes: it keeps a canonical name already worked out for the
+        # configured channel (so the answer can depend on what was asked before, as in conda)
+        channel = copy(found)
+        channel.name = stripped
+        if platform:
+            channel.platform = platform
+        return channel
+    ca = config.channel_alias
+    return Channel(
+        scheme=ca.scheme, auth=ca.auth, location=ca.location, token=ca.token, name=stripped, platform=platform
+    )
+
+
+def _read_channel_configuration(
+    scheme: str | None, host: str | None, port: int | None, path: str | None
+) -> tuple[str | None, str | None, str | None, str | None, str | None]:
+    """(location, name, scheme, auth, token) of a parsed channel URL, per the configuration."""
+    config = _config()
+    path = path and path.rstrip("/")
+    test_url = str(Url.make(hostname=host, port=port, path=path))
+
+    if not path:
+        return str(Url.make(hostname=host, port=port)).rstrip("/"), None, scheme or None, None, None
+
+    for name, location in config.migrated_custom_by_length:
+        location, _s, _a, _t = split_scheme_auth_token(location)
+        if _tokenized_url_startswith(test_url, join_url(location, name)):
+            subname = test_url.replace(join_url(location, name), "", 1).strip("/")
+            channel_name = join_url(name, subname)
+            channel = _channel_for_name(channel_name)
+            return channel.location, channel_name, channel.scheme, channel.auth, channel.token
+
+    for alias in config.migrated_channel_aliases:
+        if test_url.startswith(alias.location):
+            name = test_url.replace(alias.location, "", 1).strip("/")
+            ca = config.channel_alias
+            return ca.location, name, ca.scheme, ca.auth, ca.token
+
+    for _name, channel in config.custom_channels_by_length:
+        that_url = join_url(channel.location, channel.name)
+        if _tokenized_startswith(test_url.split("/"), that_url.split("/")):
+            subname = test_url.replace(that_url, "", 1).strip("/")
+            return channel.location, join_url(channel.name, subname), scheme, channel.auth, channel.token
+
+    ca = config.channel_alias
+    if ca.location and _tokenized_startswith(test_url.split("/"), ca.location.split("/")):
+        name = test_url.replace(ca.location, "", 1).strip("/") or None
+        return ca.location, name, scheme, ca.auth, ca.token
+
+    if host is None:
+        # a file:// URL
+        location, _, name = test_url.rpartition("/")
+        return location or "/", name, "file", None, None
+
+    # host:port is the location and the path the name; a leading /conda stays in the location
+    # (Anaconda Enterprise Repository URLs)
+    bump = None
+    path_parts = path.strip("/").split("/")
+    if path_parts and path_parts[0] == "conda":
+        bump, path = "conda", "/".join(path_parts[1:])
+    return (
+        str(Url.make(hostname=host, port=port, path=bump)).rstrip("/"),
+        path.strip("/") or None,
+        scheme or None,
+        None,
+        None,
+    )
+
+
+def _parse_channel_url(url: str) -> Channel:
+    scheme, auth, token, platform, package_filename, host, port, path, _query = split_conda_url_easy_parts(
+        _known_subdirs(), url
+    )
+    location, name, configured_scheme, configured_auth, configured_token = _read_channel_configuration(
+        scheme, host, port, path
+    )
+    if name:
+        name = percent_decode(name)
+    if package_filename:
+        package_filename = percent_decode(package_filename)
+    return Channel(
+        configured_scheme or "https",
+        auth or configured_auth,
+        location,
+        token or configured_token,
+        name,
+        platform,
+        package_filename,
+    )
+
+
+def get_conda_build_local_url() -> tuple[str, ...]:
+    """conda-build's local build root, as a one-element tuple (conda's legacy helper)."""
+    ctx = _context()
+    root = getattr(ctx, "local_build_root", None) or ctx.croot
+    return (root,)
+
+
+def prioritize_channels(
+    channels: Iterable[Any], with_credentials: bool = True, subdirs: Iterable[str] | None = None
+) -> dict[str, tuple[str, int]]:
+    """Subdir URL -> (canonical channel name, priority), first channel first; multichannels expanded."""
+    expanded = chain.from_iterable(
+        (Channel(cc) for cc in c._channels) if isinstance(c, MultiChannel) else (c,)
+        for c in (Channel(c) for c in channels)
+    )
+    result: dict[str, tuple[str, int]] = {}
+    for priority, chn in enumerate(expanded):
+        channel = Channel(chn)
+        for url in channel.urls(with_credentials, subdirs):
+            if url in result:
+                continue
+            result[url] = (channel.canonical_name, min(priority, MAX_CHANNEL_PRIORITY - 1))
+    return result
+
+
+def all_channel_urls(
+    channels: Iterable[Any], subdirs: Iterable[str] | None = None, with_credentials: bool = True
+) -> list[str]:
+    """Every subdir URL of the channels, in order, without repeats."""
+    seen: dict[str, None] = {}
+    for chn in channels:
+        for url in Channel(chn).urls(with_credentials, subdirs):
+            seen.setdefault(url, None)
+    return list(seen)
+
+
+def offline_keep(url: str) -> bool:
+    return not getattr(_context(), "offline", False) or not is_url(url) or url.startswith("file:/")
+
+
+def get_channel_objs(ctx: Any) -> tuple[Channel, ...]:
+    """The context's channels as Channel objects."""
+    return tuple(Channel(chn) for chn in ctx.channels)

@@ -1,0 +1,510 @@
+"""``Dist``: conda's legacy package identifier, ``channel::name-version-build``.
+
+Parsing, fields, ``str()``, equality, hash and ordering are conda 25.1's, quirks included:
+
+- equality and ordering look at ``(channel, dist_name)`` only, so ``x.tar.bz2`` and
+  ``x.conda`` are equal, while the hash also takes the archive format (``fmt``) in; a dict
+  keyed by Dist therefore treats the two formats as different keys, as conda's does;
+- ``build_number`` is made of the digits of the part of the build string after its last
+  ``_`` (``py37h1234_5`` -> 5, but ``h7b6447c`` -> 76447, since there is no ``_``);
+- a string without a channel gets the channel ``<unknown>``; ``Dist(value)`` is cached by
+  value, so the same string or record gives the same object back.
+
+Design: get_index builds ``{Dist(record): record}`` over whole indexes (~600k records for
+conda-forge), so a Dist is a ``__slots__`` object whose fields are written once by a
+private constructor without per-field validation (the parser produced them); the public
+constructor validates like conda's. Fields are read-only, as conda's are immutable.
+A Dist made from a record skips the general parser when the file name is plain
+(``name-version-build.ext``, a numeric build-number tail): ~6-10 µs per record against ~25 µs
+in conda 25.1 (see ``records.py`` and ``benches/bench_models_records.py`` for the pair).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NamedTuple
+
+from ..exceptions import CondaError, RecordValidationError
+
+UNKNOWN_CHANNEL = "<unknown>"
+DEFAULTS_CHANNEL_NAME = "defaults"
+PACKAGE_EXTENSIONS = (".conda", ".tar.bz2")
+
+_NULL: Any = object()
+_DIST_RE = re.compile(
+    r"(?:([^\s\[\]]+)::)?"  # channel
+    r"([^\s\[\]]+)"  # name-version-build[.ext]
+    r"(?:\[([a-zA-Z0-9_-]+)\])?"  # [features], ignored
+)
+
+
+class DistDetails(NamedTuple):
+    name: str
+    version: str
+    build_string: str
+    build_number: int
+    dist_name: str
+    fmt: str
+
+
+def strip_extension(original_dist: str) -> str:
+    """The dist string without ``.conda`` / ``.tar.bz2`` (both, if stacked in that order)."""
+    for ext in PACKAGE_EXTENSIONS:
+        if original_dist.endswith(ext):
+            original_dist = original_dist[: -len(ext)]
+    return original_dist
+
+
+def split_extension(original_dist: str) -> tuple[str, str]:
+    stripped = strip_extension(original_dist)
+    return stripped, original_dist[len(stripped) :]
+
+
+def _build_number(build_string: str) -> int:
+    tail = build_string.rsplit("_")[-1] if build_string else "0"
+    digits = "".join(c for c in tail if c.isdigit())
+    return int(digits) if digits else 0
+
+
+_FIELDS = ("channel", "dist_name", "name", "fmt", "version", "build_string", "build_number", "base_url", "platform")
+_STR_FIELDS = {"dist_name", "name", "fmt", "version", "build_string"}
+_NULLABLE_FIELDS = {"channel", "base_url", "platform"}
+
+
+class _DistType(type):
+    """``Dist(value)`` with one argument: parse (or convert) and cache by value, as conda does."""
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        if len(args) == 1 and not kwargs:
+            value = args[0]
+            cache = Dist._cache_
+            try:
+                return cache[value]
+            except KeyError:
+                pass
+            except TypeError:
+                raise CondaError(f"cannot make a Dist from a {type(value).__name__}: {value!r}") from None
+            if type(value) is _classes.get("PackageRecord"):
+                dist = _dist_from_record(value.fn, value.channel.canonical_name)
+            else:
+                dist = _dist_from_value(value)
+            cache[value] = dist
+            return dist
+        return super().__call__(*args, **kwargs)
+
+
+_classes: dict[str, Any] = {}
+
+
+def _record_class() -> Any:
+    try:
+        return _classes["PackageRecord"]
+    except KeyError:
+        from .records import PackageRecord
+
+        _classes["PackageRecord"] = PackageRecord
+        return PackageRecord
+
+
+def _dist_from_value(value: Any) -> Dist:
+    if isinstance(value, str):
+        return Dist.from_string(value)
+    if isinstance(value, Dist):
+        return value
+    record_class = _record_class()
+    if isinstance(value, record_class):
+        return _dist_from_record(value.fn, value.channel.canonical_name)
+    inner = getattr(value, "dist", None)
+    if isinstance(inner, Dist):
+        return inner
+    repodata_record = getattr(value, "repodata_record", None)
+    if isinstance(repodata_record, record_class) and hasattr(value, "channel"):
+        # conda's PackageInfo
+        return Dist.from_string(repodata_record.fn, channel_override=value.channel.canonical_name)
+    from .channel import Channel
+
+    if isinstance(value, Channel):
+        return Dist.from_url(value.url())
+    return Dist.from_string(value)
+
+
+_PLAIN_FN = re.compile(r"[^\s\[\]:]+")
+
+
+def _dist_from_record(fn: Any, channel: Any) -> Dist:
+    """``Dist.from_string(fn, channel_override=channel)``, with a fast path for plain file names."""
+    if type(fn) is not str or fn.endswith("@") or _PLAIN_FN.fullmatch(fn) is None:
+        return Dist.from_string(fn, channel_override=channel)
+    dist_name = fn
+    fmt = ""
+    if dist_name.endswith(".conda"):
+        dist_name = dist_name[:-6]
+    if dist_name.endswith(".tar.bz2"):
+        dist_name = dist_name[:-8]
+    fmt = fn[len(dist_name) :]
+    parts = dist_name.rsplit("-", 2)
+    if len(parts) < 3 or "/" in fn or dist_name.endswith(PACKAGE_EXTENSIONS):
+        return Dist.from_string(fn, channel_override=channel)
+    name, version, build = parts
+    tail = build.rpartition("_")[2]
+    if not (tail.isascii() and tail.isdigit()):
+        return Dist.from_string(fn, channel_override=channel)
+    number = int(tail)
+    return Dist._make(channel or UNKNOWN_CHANNEL, dist_name, name, version, build, number, None, None, fmt)
+
+
+def _check(name: str, value: Any) -> Any:
+    """conda's field validation for a Dist built from keywords."""
+    if value is None:
+        if name in _NULLABLE_FIELDS:
+            return None
+        raise RecordValidationError(name, None)
+    if name == "build_number":
+        if not isinstance(value, int):
+            raise RecordValidationError(name, value)
+        return value
+    if isinstance(value, (int, float, complex)):
+        return str(value)
+    if not isinstance(value, str):
+        raise RecordValidationError(name, value)
+    return value
+
+
+class Dist(metaclass=_DistType):
+    """A package identified by ``channel::name-version-build`` (conda's legacy ``Dist``)."""
+
+    __slots__ = (
+        "channel",
+        "dist_name",
+        "name",
+        "fmt",
+        "version",
+        "build_string",
+        "build_number",
+        "base_url",
+        "platform",
+    )
+
+    _cache_: dict[Any, Dist] = {}
+
+    def __init__(
+        self,
+        channel: str | None,
+        dist_name: str | None = None,
+        name: str | None = None,
+        version: str | None = None,
+        build_string: str | None = None,
+        build_number: int | None = None,
+        base_url: str | None = None,
+        platform: str | None = None,
+        fmt: str = ".tar.bz2",
+    ) -> None:
+        values = {
+            "channel": channel,
+            "dist_name": dist_name,
+            "name": name,
+            "fmt": fmt,
+            "version": version,
+            "build_string": build_string,
+            "build_number": build_number,
+            "base_url": base_url,
+            "platform": platform,
+        }
+        for key, value in values.items():
+            object.__setattr__(self, key, _check(key, value))
+
+    @classmethod
+    def _make(
+        cls,
+        channel: str | None,
+        dist_name: str,
+        name: str,
+        version: str,
+        build_string: str,
+        build_number: int,
+        base_url: str | None,
+        platform: str | None,
+        fmt: str,
+    ) -> Dist:
+        """Builds without validation; the parser guarantees the types."""
+        self = object.__new__(cls)
+        _set_channel(self, channel)
+        _set_dist_name(self, dist_name)
+        _set_name(self, name)
+        _set_fmt(self, fmt)
+        _set_version(self, version)
+        _set_build_string(self, build_string)
+        _set_build_number(self, build_number)
+        _set_base_url(self, base_url)
+        _set_platform(self, platform)
+        return self
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        if key in _FIELDS:
+            raise AttributeError(f"The {key} field is immutable.")
+        raise AttributeError(f"'Dist' object has no attribute {key!r}")
+
+    def __delattr__(self, key: str) -> None:
+        raise AttributeError(f"The {key} field is immutable.")
+
+    def __reduce__(self) -> Any:
+        return (_rebuild, (self.dump(),))
+
+    # -- parsing ---------------------------------------------------------------------
+
+    @staticmethod
+    def parse_dist_name(string: str) -> DistDetails:
+        """name, version, build string, build number, dist name and format of a file name or path."""
+        original = string
+        try:
+            if isinstance(string, bytes):
+                string = string.decode("utf-8")
+            no_fmt, fmt = split_extension(string)
+            dist_name = no_fmt.rsplit("::", 1)[-1] if "::" in no_fmt else no_fmt.rsplit("/", 1)[-1]
+            parts = dist_name.rsplit("-", 2)
+            name = parts[0]
+            version = parts[1]
+            build_string = parts[2] if len(parts) >= 3 else ""
+            return DistDetails(name, version, build_string, _build_number(build_string), dist_name, fmt)
+        except Exception:
+            raise CondaError(f"dist_name is not a valid conda package: {original}") from None
+
+    @classmethod
+    def from_string(cls, string: Any, channel_override: Any = _NULL) -> Dist:
+        """Parses ``[channel::]name-version-build[.conda|.tar.bz2][[features]]`` or a package URL."""
+        from .._url import is_url
+
+        string = str(string)
+        if channel_override is _NULL and is_url(string):
+            return cls.from_url(string)
+        if string.endswith("@"):
+            return cls._make("@", string, string, "", "", 0, None, None, ".tar.bz2")
+        match = _DIST_RE.search(string)
+        if match is None:
+            raise CondaError(f"dist_name is not a valid conda package: {string}")
+        channel, original_dist, _features = match.groups()
+        original_dist, fmt = split_extension(original_dist)
+        if channel_override is not _NULL:
+            channel = channel_override
+        if not channel:
+            channel = UNKNOWN_CHANNEL
+        details = cls.parse_dist_name(original_dist)
+        return cls._make(
+            channel,
+            original_dist,
+            details.name,
+            details.version,
+            details.build_string,
+            details.build_number,
+            None,
+            None,
+            fmt,
+        )
+
+    @classmethod
+    def from_url(cls, url: str) -> Dist:
+        """A Dist from a package URL: channel and subdir come from the URL's path."""
+        from .._url import has_platform, is_url
+        from .channel import Channel, _context
+
+        if not is_url(url):
+            raise CondaError(f"url '{url}' is not a URL")
+        if not any(url.endswith(ext) for ext in PACKAGE_EXTENSIONS) and "::" not in url:
+            raise CondaError(f"url '{url}' is not a conda package")
+        details = cls.parse_dist_name(url)
+        ctx = _context()
+        if "::" in url:
+            url_no_tarball = url.rsplit("::", 1)[0]
+            platform = ctx.subdir
+            base_url = url_no_tarball.split("::")[0]
+            channel = str(Channel(base_url))
+        else:
+            url_no_tarball = url.rsplit("/", 1)[0]
+            platform = has_platform(url_no_tarball, tuple(ctx.known_subdirs))
+            base_url = url_no_tarball.rsplit("/", 1)[0] if platform else url_no_tarball
+            channel = Channel(base_url).canonical_name if platform else UNKNOWN_CHANNEL
+        return cls._make(
+            channel,
+            details.dist_name,
+            details.name,
+            details.version,
+            details.build_string,
+            details.build_number,
+            base_url,
+            platform,
+            details.fmt,
+        )
+
+    # -- conversions -----------------------------------------------------------------
+
+    def to_package_ref(self) -> Any:
+        """The minimal PackageRecord this Dist names (channel, subdir, name, version, build)."""
+        from .records import PackageRecord
+
+        return PackageRecord(
+            channel=self.channel,
+            subdir=self.platform,
+            name=self.name,
+            version=self.version,
+            build=self.build_string,
+            build_number=self.build_number,
+        )
+
+    def to_matchspec(self) -> str:
+        """conda's legacy spec string: ``"name version build"``."""
+        return " ".join(self.quad[:3])
+
+    def to_match_spec(self) -> Any:
+        """The exact MatchSpec: ``channel::name=version=build``."""
+        from .match_spec import MatchSpec
+
+        base = "=".join(self.quad[:3])
+        return MatchSpec(f"{self.channel}::{base}" if self.channel else base)
+
+    def to_filename(self, extension: str | None = None) -> str:
+        if self.is_feature_package:
+            return self.dist_name
+        return self.dist_name + self.fmt
+
+    def to_url(self) -> str | None:
+        from .._url import join_url
+
+        if not self.base_url:
+            return None
+        filename = self.dist_name + self.fmt
+        if self.platform:
+            return join_url(self.base_url, self.platform, filename)
+        return join_url(self.base_url, filename)
+
+    def dump(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in _FIELDS}
+
+    # -- derived ---------------------------------------------------------------------
+
+    @property
+    def full_name(self) -> str:
+        return self.__str__()
+
+    @property
+    def build(self) -> str:
+        return self.build_string
+
+    @property
+    def subdir(self) -> str | None:
+        return self.platform
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return self.channel or DEFAULTS_CHANNEL_NAME, self.dist_name
+
+    @property
+    def quad(self) -> tuple[str, str, str, str]:
+        parts = [*self.dist_name.rsplit("-", 2), "", ""]
+        return parts[0], parts[1], parts[2], self.channel or DEFAULTS_CHANNEL_NAME
+
+    @property
+    def is_feature_package(self) -> bool:
+        return self.dist_name.endswith("@")
+
+    @property
+    def is_channel(self) -> bool:
+        return bool(self.base_url and self.platform)
+
+    @property
+    def fn(self) -> str:
+        return self.to_filename()
+
+    # -- comparison ------------------------------------------------------------------
+
+    def __key__(self) -> tuple[Any, str]:
+        return self.channel, self.dist_name
+
+    def __str__(self) -> str:
+        return f"{self.channel}::{self.dist_name}" if self.channel else self.dist_name
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{f}={getattr(self, f)!r}" for f in _FIELDS)
+        return f"Dist({fields})"
+
+    def __hash__(self) -> int:
+        # equal regardless of the archive format, but the format is part of the hash (conda)
+        return hash(((self.channel, self.dist_name), self.fmt))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, self.__class__) and (self.channel, self.dist_name) == (
+            other.channel,  # type: ignore[attr-defined]
+            other.dist_name,  # type: ignore[attr-defined]
+        )
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, self.__class__):
+            return NotImplemented
+        return self.__key__() < other.__key__()
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, self.__class__):
+            return NotImplemented
+        return self.__key__() > other.__key__()
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, self.__class__):
+            return NotImplemented
+        return self.__key__() <= other.__key__()
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, self.__class__):
+            return NotImplemented
+        return self.__key__() >= other.__key__()
+
+    # -- conda-build compatibility: a Dist used where a string was ---------------------
+
+    def split(self, sep: str | None = None, maxsplit: int = -1) -> list[str]:
+        if sep != "::":
+            raise ValueError(f"Dist.split only supports '::', not {sep!r}")
+        return [self.channel, self.dist_name] if self.channel else [self.dist_name]
+
+    def rsplit(self, sep: str | None = None, maxsplit: int = -1) -> tuple[str, str, str]:
+        if sep != "-" or maxsplit != 2:
+            raise ValueError("Dist.rsplit only supports rsplit('-', 2)")
+        name = f"{self.channel}::{self.quad[0]}" if self.channel else self.quad[0]
+        return name, self.quad[1], self.quad[2]
+
+    def startswith(self, match: str) -> bool:
+        return self.dist_name.startswith(match)
+
+    def __contains__(self, item: str) -> bool:
+        if isinstance(item, bytes):
+            item = item.decode("utf-8")
+        return strip_extension(item) in self.__str__()
+
+
+_set_channel = Dist.channel.__set__  # type: ignore[attr-defined]
+_set_dist_name = Dist.dist_name.__set__  # type: ignore[attr-defined]
+_set_name = Dist.name.__set__  # type: ignore[attr-defined]
+_set_fmt = Dist.fmt.__set__  # type: ignore[attr-defined]
+_set_version = Dist.version.__set__  # type: ignore[attr-defined]
+_set_build_string = Dist.build_string.__set__  # type: ignore[attr-defined]
+_set_build_number = Dist.build_number.__set__  # type: ignore[attr-defined]
+_set_base_url = Dist.base_url.__set__  # type: ignore[attr-defined]
+_set_platform = Dist.platform.__set__  # type: ignore[attr-defined]
+
+
+def _rebuild(values: dict[str, Any]) -> Dist:
+    return Dist._make(**values)
+
+
+def dist_str_to_quad(dist_str: str) -> tuple[str, str, str, str]:
+    """(name, version, build, channel) of ``[channel::]name-version-build[.ext]``."""
+    dist_str = strip_extension(dist_str)
+    if "::" in dist_str:
+        channel_str, dist_str = dist_str.split("::", 1)
+    else:
+        channel_str = UNKNOWN_CHANNEL
+    try:
+        name, version, build = dist_str.rsplit("-", 2)
+    except ValueError:
+        raise CondaError(f"dist_name is not a valid conda package: {dist_str}") from None
+    return name, version, build, channel_str
