@@ -224,3 +224,33 @@ def test_http_error_response_details_json() -> None:
     details = '{\n  "message": "from body",\n  "reason": "nope"\n}\n\n'
     assert error.dump_map()["response_details"] == HEAD.format(ct="application/json") + details
     assert error.dump_map()["json"] == {"message": "from body", "reason": "nope"}
+
+
+@pytest.mark.parametrize(
+    "kind,expected",
+    [
+        (
+            "python",
+            "The following specifications were found\nto be incompatible with the existing python installation in "
+            "your environment:\n\nSpecifications:\n\n  - numpy==1.0 -> python==3.8\n\nYour python: python 3.11\n\n"
+            "If python is on the left-most side of the chain, that's the version you've asked for.\nWhen python "
+            "appears to the right, that indicates that the thing on the left is somehow\nnot available for the python "
+            "version you are constrained to. Note that conda will not\nchange your python version to a different minor "
+            "version unless you explicitly specify\nthat.\n\n",
+        ),
+        (
+            "request_conflict_with_history",
+            "The following specifications were found to be incompatible with a past\nexplicit spec that is not an "
+            "explicit spec in this operation (python 3.11):\n\n  - numpy==1.0 -> python==3.8\n\n",
+        ),
+        (
+            "virtual_package",
+            "The following specifications were found to be incompatible with your system:\n\n"
+            "  - numpy==1.0 -> python==3.8\n\nYour installed version is: python 3.11\n",
+        ),
+    ],
+)
+def test_unsatisfiable_chains_as_conda_prints_them(kind: str, expected: str) -> None:
+    pytest.importorskip("conda_exports.models.match_spec")
+    error = conda_exports.UnsatisfiableError({kind: [(["numpy 1.0", "python 3.8"], "python 3.11")]})
+    assert str(error) == expected
