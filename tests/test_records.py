@@ -463,7 +463,7 @@ def test_fast_pass_stores_what_boxing_would(index: int) -> None:
     item = SAMPLE[index]
     kwargs = {**item["record"], "fn": item["fn"], "channel": item["channel"]}
     stored, slow = _backend.records.box_fast(kwargs, PackageRecord._kinds, PackageRecord._tables)
-    assert set(stored) | set(slow) == set(kwargs)
+    assert set(stored) | set(slow) == set(kwargs) & set(PackageRecord._kinds)  # other keys dropped
     for key, value in stored.items():
         field = PackageRecord._fields[key]
         expected = None if kwargs[key] is None else field.box(field, kwargs[key])

@@ -340,9 +340,12 @@ class Entity:
             if kind is None:
                 known = getattr(f.box, "known", None)
                 if known is None:
-                    continue
-                kind, tables[name] = 5, known
+                    kind = 15  # boxed in Python
+                else:
+                    kind, tables[name] = 5, known
             kinds[name] = kind | (0x10 if f.nullable else 0)
+        for alias in aliases:
+            kinds[alias] = 15  # aliases are resolved in Python; any other key is dropped
         cls._kinds, cls._tables = kinds, tables
         cls._required_names = tuple(name for name, f in merged.items() if f.required and f.default is _MISSING)
         # constant defaults are class attributes, so a read of an unset field is a plain lookup;
@@ -360,9 +363,9 @@ class Entity:
         """Checked, boxed values by field name.
 
         The backend's kernel (``box_fast``) takes over the values already in final form
-        (a str for a string field, an int for an int field, a list of str for depends);
-        the keys it hands back (aliases, unknown keys, None, anything to convert or
-        refuse) are boxed here, the same way on both backends.
+        (a str for a string field, an int for an int field, a list of str for depends, ...)
+        and drops unknown keys; the keys it hands back (aliases, None, anything to convert
+        or refuse) are boxed here, the same way on both backends.
         """
         values, slow = _backend.records.box_fast(kwargs, cls._kinds, cls._tables)
         if slow:
@@ -371,9 +374,9 @@ class Entity:
                 value = kwargs[key]
                 field = fields.get(key)
                 if field is None:
-                    field = cls._aliases.get(key)
-                    if field is None or field.name in kwargs:
-                        continue  # unknown keys are ignored; a field's own name wins over an alias
+                    field = cls._aliases[key]
+                    if field.name in kwargs:
+                        continue  # a field's own name wins over an alias
                 if value is None:
                     if field.nullable:
                         values[field.name] = None
