@@ -301,6 +301,16 @@ def _optional_str(**kw: Any) -> Field:
 # --------------------------------------------------------------------------------------
 
 
+class _ClassProperty:
+    """A read-only property of the class."""
+
+    def __init__(self, getter: Any) -> None:
+        self.getter = getter
+
+    def __get__(self, instance: Any, owner: Any) -> Any:
+        return self.getter(owner)
+
+
 _FAST_KINDS: dict[Any, int] = {_box_str: 0, _box_int: 1, _box_str_tuple: 2, _box_timestamp: 4}
 
 
@@ -326,6 +336,7 @@ class Entity:
         for name, field in merged.items():
             field.name = name
         cls._fields = merged
+        cls.__fields__ = merged  # conda's name for the field map (name -> field, in order)
         aliases: dict[str, Field] = {}
         for field in merged.values():
             for alias in field.aliases:
@@ -359,6 +370,11 @@ class Entity:
     def __init__(self, **kwargs: Any) -> None:
         values = self._box_all(kwargs)
         self.__dict__.update(values)
+
+    @_ClassProperty
+    def fields(cls) -> Any:  # noqa: N805
+        """The field names, in conda's order (conda's ``Entity.fields``)."""
+        return cls._fields.keys()
 
     @classmethod
     def _box_all(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
