@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+# ../shared beside the checkout; CONDA_EXPORTS_SHARED points elsewhere (e.g. from a git worktree)
+SHARED = Path(os.environ.get("CONDA_EXPORTS_SHARED") or Path(__file__).resolve().parent.parent.parent / "shared")
 
 
 def mark(benchmark, subject: str, *, ours: bool) -> None:

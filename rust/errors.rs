@@ -55,3 +55,17 @@ pub fn not_regular_file(py: Python<'_>, path: &Path) -> PyErr {
 pub fn value_error(message: String) -> PyErr {
     PyValueError::new_err(message)
 }
+
+/// `path` cannot be removed at all (empty, a filesystem root, a NUL byte).
+pub fn invalid_path(py: Python<'_>, path: &Path, reason: &str) -> PyErr {
+    build(py, "InvalidRemovePathError", (path.as_os_str(), reason))
+}
+
+/// `rm_rf` left these paths behind: one error listing every one of them.
+pub fn paths_remain(py: Python<'_>, path: &Path, failures: &[(&Path, &io::Error)]) -> PyErr {
+    let failures: Vec<_> = failures
+        .iter()
+        .map(|(p, e)| (p.as_os_str(), errno_of(e), e.to_string()))
+        .collect();
+    build(py, "PathsRemainError", (path.as_os_str(), failures))
+}

@@ -6,6 +6,8 @@
 mod errors;
 pub mod hashing;
 pub mod records;
+pub mod remove;
+pub mod version;
 
 use pyo3::prelude::*;
 
@@ -14,6 +16,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(hashing::python::file_digests, m)?)?;
     m.add_function(wrap_pyfunction!(hashing::python::many_file_digests, m)?)?;
+    m.add_function(wrap_pyfunction!(version::python::version_key, m)?)?;
+    m.add_function(wrap_pyfunction!(version::python::version_keys, m)?)?;
     m.add_function(wrap_pyfunction!(records::python::box_fast, m)?)?;
+    m.add_function(wrap_pyfunction!(remove::python::rm_rf, m)?)?;
     Ok(())
 }

@@ -27,11 +27,20 @@ from conda_exports.exceptions import (
     MultipleKeysError,
     ValidationError,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 context_module = import_module("conda_exports.context")  # the module (conda_exports.context is the object)
 
 # The user-level part of conda's search path: every entry a test may create (no /etc, /var/lib).
 USER_SEARCH_PATH = tuple(p for p in SEARCH_PATH if not p.startswith(("/etc/", "/var/lib/", "C:/ProgramData")))
+
+
+@pytest.fixture
+def user_search_path(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> tuple[str, ...]:
+    """USER_SEARCH_PATH, with sys.prefix (where $CONDA_PREFIX points when unset) an empty directory."""
+    monkeypatch.setattr(sys, "prefix", str(tmp_path_factory.mktemp("sys-prefix")))
+    return USER_SEARCH_PATH
 
 
 def write(path: Path, text: str) -> Path:
@@ -112,7 +121,12 @@ SOURCES = [
 
 @pytest.mark.parametrize("variable,relative", SOURCES)
 def test_each_search_path_source_is_read(
-    variable: str | None, relative: str, isolated_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    user_search_path: tuple[str, ...],
+    variable: str | None,
+    relative: str,
+    isolated_config: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     if variable is None:
         path = write(isolated_config / relative, "channels: [from-source]\n")
@@ -122,56 +136,66 @@ def test_each_search_path_source_is_read(
     else:
         path = write(tmp_path / relative, "channels: [from-source]\n")
         monkeypatch.setenv(variable, str(tmp_path))
-    reset_context(USER_SEARCH_PATH)
+    reset_context(user_search_path)
     assert context.search_path == (str(path),)
     assert context.channels == ("from-source",)
 
 
-def test_condarc_variable_needs_a_condarc_name_or_yaml_suffix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_condarc_variable_needs_a_condarc_name_or_yaml_suffix(
+    user_search_path: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CONDARC", str(write(tmp_path / "settings.txt", "channels: [x]\n")))
-    reset_context(USER_SEARCH_PATH)
+    reset_context(user_search_path)
     assert context.search_path == ()
 
 
-def test_condarc_variable_may_name_a_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_condarc_variable_may_name_a_directory(
+    user_search_path: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write(tmp_path / "rc" / "b.yml", "channels: [b]\n")
     write(tmp_path / "rc" / "a.yaml", "channels: [a]\n")
     monkeypatch.setenv("CONDARC", str(tmp_path / "rc"))
-    reset_context(USER_SEARCH_PATH)
+    reset_context(user_search_path)
     assert context.channels == ("b", "a")
 
 
 def test_root_prefix_condarc_is_read_when_no_environment_is_active(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    user_search_path: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # With CONDA_PREFIX unset, conda's $CONDA_PREFIX/.condarc means <sys.prefix>/.condarc.
     monkeypatch.setattr(sys, "prefix", str(tmp_path))
     path = write(tmp_path / ".condarc", "channels: [from-sys-prefix]\n")
-    reset_context(USER_SEARCH_PATH)
+    reset_context(user_search_path)
     assert context.search_path == (str(path),)
     assert context.channels == ("from-sys-prefix",)
 
 
-def test_conda_default_env_path_names_the_prefix_to_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_conda_default_env_path_names_the_prefix_to_read(
+    user_search_path: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = write(tmp_path / "env1" / ".condarc", "channels: [env1]\n")
     monkeypatch.setenv("CONDA_DEFAULT_ENV", str(tmp_path / "env1"))
-    reset_context(USER_SEARCH_PATH)
+    reset_context(user_search_path)
     assert context.search_path == (str(path),)
     assert context.default_prefix == str(tmp_path / "env1")
 
 
-def test_condarc_d_contributes_yaml_files_in_name_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_condarc_d_contributes_yaml_files_in_name_order(
+    user_search_path: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     directory = tmp_path / "condarc.d"
     for name in ("b.yml", "a.yaml", "10.yml", "c.txt", "d.json"):
         write(directory / name, f"channels: [{name}]\n")
     (directory / "z.yml").mkdir()  # a directory is not a file
     monkeypatch.setenv("CONDA_ROOT", str(tmp_path))
-    reset_context(USER_SEARCH_PATH)
+    reset_context(user_search_path)
     assert [Path(p).name for p in context.search_path] == ["10.yml", "a.yaml", "b.yml"]
     assert context.channels == ("b.yml", "a.yaml", "10.yml")
 
 
-def test_precedence_of_the_user_sources(isolated_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_precedence_of_the_user_sources(
+    user_search_path: tuple[str, ...], isolated_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     prefix = tmp_path / "prefix"
     write(isolated_config / ".config/conda/.condarc", "offline: true\nbld_path: /xdg\nssl_verify: false\n")
     write(isolated_config / ".conda/condarc", "bld_path: /dot-conda\nsubdir: linux-32\n")
@@ -180,14 +204,14 @@ def test_precedence_of_the_user_sources(isolated_config: Path, tmp_path: Path, m
     condarc = write(tmp_path / "rc.yml", "channel_alias: https://condarc.example\n")
     monkeypatch.setenv("CONDA_PREFIX", str(prefix))
     monkeypatch.setenv("CONDARC", str(condarc))
-    reset_context(USER_SEARCH_PATH)
+    reset_context(user_search_path)
     assert context.offline is True  # only one source
     assert context.ssl_verify is False
     assert context.bld_path == "/home"  # ~/.condarc over ~/.conda/condarc over ~/.config
     assert context.subdir == "win-64"  # $CONDA_PREFIX over ~/.condarc
     assert context.channel_alias_url == "https://condarc.example"  # $CONDARC last
     monkeypatch.setenv("CONDA_CHANNEL_ALIAS", "https://env.example")
-    reset_context(USER_SEARCH_PATH)
+    reset_context(user_search_path)
     assert context.channel_alias_url == "https://env.example"  # variables over every file
 
 
@@ -424,11 +448,19 @@ def test_important_env_value_overrides_a_final_file(tmp_path: Path, monkeypatch:
     assert context.channels == ("x", "y")
 
 
-def test_env_map_is_a_type_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CONDA_PROXY_SERVERS", "http://x")
+@pytest.mark.parametrize(
+    "variable,attribute",
+    [
+        ("CONDA_PROXY_SERVERS", "proxy_servers"),
+        ("CONDA_CUSTOM_MULTICHANNELS", "custom_multichannel_urls"),
+        ("CONDA_CHANNEL_SETTINGS", "channel_settings"),
+    ],
+)
+def test_env_maps_are_type_errors(monkeypatch: pytest.MonkeyPatch, variable: str, attribute: str) -> None:
+    monkeypatch.setenv(variable, "http://x,y")
     reset_context(())
-    with pytest.raises(InvalidTypeError, match="proxy_servers"):
-        _ = context.proxy_servers
+    with pytest.raises(InvalidTypeError, match="declared in envvars"):
+        getattr(context, attribute)
 
 
 @pytest.mark.parametrize(
@@ -636,10 +668,10 @@ def test_empty_files_set_nothing(tmp_path: Path, text: str) -> None:
 
 
 def test_root_prefix_defaults_to_sys_prefix_and_conda_root_only_adds_a_search_place(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    user_search_path: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CONDA_ROOT", str(tmp_path))
-    reset_context(USER_SEARCH_PATH)
+    reset_context(user_search_path)
     assert context.root_prefix == os.path.abspath(sys.prefix)
     assert context.root_dir == context.root_prefix
 
@@ -861,3 +893,154 @@ def test_import_opens_no_condarc(tmp_path: Path) -> None:
     count, opened = result.stdout.splitlines()
     assert count == "1"
     assert str(home / ".condarc") in opened  # and the first use does read it
+
+
+# Where a flag comment belongs, as ruamel.yaml (conda's reader) attaches comments; each case was
+# checked against conda 25.1. (yaml text, {key: (key flag, item flags or entry flags)})
+ATTACHMENT = [
+    ("channels:\n  #!final\n  - c  # note\n", {"channels": (None, [None])}),
+    ("channels:\n  #!top\n  - c\n  - d\n", {"channels": (None, [None, None])}),
+    ("channels:\n#!final\n  - b\n#!bottom\n  - a\n  - d  # note\n", {"channels": (None, ["bottom", None, None])}),
+    ("channels:  #!final\n\n  - c\n", {"channels": ("final", [None])}),
+    ("channels:\n  - a\n  #!top\n  - b\n", {"channels": (None, ["top", None])}),
+    ("channels:\n  - a  # x\n  #!top\n  - b\n", {"channels": (None, [None, None])}),
+    ("channels:\n  - a\n  - b\n#!top\noffline: true\n", {"channels": (None, [None, "top"]), "offline": (None, None)}),
+    ("channels:\n- a  #!top\n- b\n", {"channels": (None, ["top", None])}),
+    ("channels: [c]\n#!final\nx: 1\n", {"channels": (None, [None]), "x": (None, None)}),
+    ("channels: [c]  #!final\nx: 1\n", {"channels": ("final", [None]), "x": (None, None)}),
+    ("channels:\n  - a\n  - [b]\n  #!top\n", {"channels": (None, [None, None])}),
+    ("offline: true\n\n#!final\nbld: x\n", {"offline": ("final", None), "bld": (None, None)}),
+    ("offline: true\n  #!final\nbld: x\n", {"offline": ("final", None), "bld": (None, None)}),
+    ("offline: 'true'\n#!final\nbld: x\n", {"offline": ("final", None), "bld": (None, None)}),
+    ("offline: true  # a\n#!final\nbld: x\n", {"offline": (None, None), "bld": (None, None)}),
+    ("proxy_servers:\n  http: a\n  #!final\n  https: b\n", {"proxy_servers": (None, {"http": "final"})}),
+    ("proxy_servers:\n  #!final\n  http: a\n", {"proxy_servers": (None, {})}),
+    ("proxy_servers: {http: a}\n#!final\nx: 1\n", {"proxy_servers": (None, {}), "x": (None, None)}),
+    ("proxy_servers:\n  http: [a]\n  #!final\n", {"proxy_servers": (None, {})}),
+]
+
+
+@pytest.mark.parametrize("pure", [False, True], ids=["libyaml", "pure-python-yaml"])
+@pytest.mark.parametrize("text,expected", ATTACHMENT)
+def test_flag_comments_attach_where_ruamel_attaches_them(text: str, expected: dict, pure: bool) -> None:
+    from conda_exports._condarc import parse_text
+
+    settings = parse_text(text, "test.yml", pure=pure)
+    got = {}
+    for key, node in settings.items():
+        if isinstance(node.value, tuple):
+            inner = [item.flag for item in node.value]
+        elif isinstance(node.value, dict):
+            inner = {name: child.flag for name, child in node.value.items() if child.flag}
+        else:
+            inner = None
+        got[key] = (node.flag, inner)
+    assert got == expected
+
+
+def test_duplicate_keys_are_malformed(tmp_path: Path) -> None:
+    path = write(tmp_path / ".condarc", "channels: [a]\noffline: true\nchannels: [b]\n")
+    with pytest.raises(ConfigurationLoadError, match=r"line 3, column 1: found duplicate key 'channels'"):
+        reset_context([str(path)])
+
+
+def test_yaml_merge_keys(use_condarc) -> None:
+    use_condarc("base: &base {http: http://a, https: https://a}\nproxy_servers:\n  <<: *base\n  https: https://b\n")
+    assert context.proxy_servers == {"http": "http://a", "https": "https://b"}
+
+
+def test_allowlist_and_denylist(use_condarc) -> None:
+    pytest.importorskip("conda_exports.models.channel")
+    from conda_exports.exceptions import ChannelDenied, ChannelNotAllowed
+
+    use_condarc("channels: [conda-forge, bioconda]\nallowlist_channels: [conda-forge]\n")
+    with pytest.raises(ChannelNotAllowed, match="channel name: bioconda"):
+        _ = context.channels
+    use_condarc("channels: [conda-forge, bioconda]\ndenylist_channels: [bioconda]\n")
+    with pytest.raises(ChannelDenied, match="channel url: https://conda.anaconda.org/bioconda"):
+        _ = context.channels
+    use_condarc("channels: [conda-forge, bioconda]\nallowlist_channels: [conda-forge, bioconda]\n")
+    assert context.channels == ("conda-forge", "bioconda")
+
+
+def test_the_c_loader_is_used_when_there() -> None:
+    import yaml
+    from conda_exports._condarc import _loader_class
+
+    if getattr(yaml, "__with_libyaml__", False):
+        assert issubclass(_loader_class(), yaml.CSafeLoader)
+    assert issubclass(_loader_class(pure=True), yaml.SafeLoader)
+
+
+def test_both_yaml_loaders_read_the_same_values() -> None:
+    from conda_exports._condarc import parse_text
+
+    text = "channels: [yes, 0o17, 1_000, 'x']\noffline: on\nproxy_servers:\n  http: ~\n  https: é  #!final\nn: .5\n"
+    fast = parse_text(text, "f.yml")
+    pure = parse_text(text, "f.yml", pure=True)
+    assert {k: (v.plain(), v.flag) for k, v in fast.items()} == {k: (v.plain(), v.flag) for k, v in pure.items()}
+    assert fast["proxy_servers"].value["https"].flag == "final"
+
+
+def test_override_is_temporary(use_condarc) -> None:
+    use_condarc("offline: false\n")
+    with context._override("offline", True):
+        assert context.offline is True
+    assert context.offline is False
+    use_condarc("offline: true\n")
+    assert context.offline is True  # nothing pinned by the override
+
+
+names = st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f"]), min_size=1, max_size=4)
+
+
+@settings(max_examples=60, deadline=None)
+@given(sources=st.lists(names, min_size=1, max_size=4), final_at=st.one_of(st.none(), st.integers(0, 3)))
+def test_sequence_merge_rule(
+    tmp_path_factory: pytest.TempPathFactory, sources: list[list[str]], final_at: int | None
+) -> None:
+    """Without top/bottom: sources up to the first #!final, latest first, duplicates dropped."""
+    directory = tmp_path_factory.mktemp("merge")
+    paths = []
+    for index, items in enumerate(sources):
+        flag = "  #!final" if index == final_at else ""
+        body = "".join(f"  - {item}\n" for item in items)
+        paths.append(str(write(directory / f"{index}.yml", f"channels:{flag}\n{body}")))
+    reset_context(paths)
+    relevant = sources if final_at is None else sources[: final_at + 1]
+    expected = tuple(dict.fromkeys(item for items in reversed(relevant) for item in items))
+    assert context.channels == expected
+
+
+def test_map_values_are_copies(use_condarc) -> None:
+    use_condarc("proxy_servers: {http: http://p}\n")
+    context.proxy_servers["https"] = "changed"
+    assert context.proxy_servers == {"http": "http://p"}
+
+
+@pytest.mark.skipif(sys.platform.startswith("win"), reason="pathlib's own rules are used on Windows")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/etc/conda/condarc.d/",
+        "//server/x/",
+        "///a//b/./c",
+        "a/./b/",
+        ".",
+        "",
+        "./x",
+        "~",
+        "~/.condarc",
+        "~/x/../y",
+        "$CONDA_ROOT/.condarc",
+        "a/..",
+        "~/",
+    ],
+)
+def test_search_path_text_is_spelled_as_pathlib_spells_it(text: str) -> None:
+    assert context_module._path_text(text) == str(Path(text).expanduser())
+
+
+@pytest.mark.parametrize("name", [".condarc", "a.yml", "a.b.yaml", "x.", "noext", ".hidden.yml", "..yml"])
+def test_suffix_as_pathlib(name: str) -> None:
+    assert context_module._suffix(name) == Path(name).suffix

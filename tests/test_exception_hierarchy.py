@@ -21,6 +21,11 @@ HIERARCHY = {
     "UnsatisfiableError": ("CondaError", "Exception"),
     "ResolvePackageNotFound": ("CondaError", "Exception"),
     "ChecksumMismatchError": ("CondaError", "Exception"),
+    "CondaVerificationError": ("CondaError", "Exception"),
+    "CondaValueError": ("CondaError", "ValueError", "Exception"),
+    "InvalidSpec": ("CondaError", "ValueError", "Exception"),
+    "InvalidVersionSpec": ("InvalidSpec", "CondaError", "ValueError", "Exception"),
+    "InvalidMatchSpec": ("InvalidSpec", "CondaError", "ValueError", "Exception"),
 }
 
 
@@ -158,3 +163,64 @@ def test_configuration_errors_are_conda_errors() -> None:
     assert issubclass(exc.ConfigurationError, exc.CondaError)
     assert issubclass(exc.MultiValidationError, exc.CondaMultiError)
     assert issubclass(exc.MultiValidationError, exc.ConfigurationError)
+
+
+class _Channel:
+    name = "conda-forge"
+    base_url = "https://conda.anaconda.org/conda-forge"
+
+
+def test_channel_allowlist_errors() -> None:
+    assert issubclass(exc.ChannelDenied, exc.ChannelNotAllowed)
+    assert issubclass(exc.ChannelNotAllowed, exc.ChannelError)
+    assert issubclass(exc.ChannelError, exc.CondaError)
+    assert str(exc.ChannelDenied(_Channel())) == (
+        "Channel included in denylist:\n  channel name: conda-forge\n  channel url: https://conda.anaconda.org/conda-forge\n"
+    )
+    assert str(exc.ChannelNotAllowed(_Channel())).startswith("Channel not included in allowlist:\n")
+
+
+def _fake_response(content_type: str, text: str):
+    """Stands in for requests' Response and PreparedRequest (conda recognises them by class name)."""
+    request = type("PreparedRequest", (), {"__module__": "requests.models"})()
+    request.method, request.path_url, request.url = "GET", "/x/repodata.json", "https://conda.example/x/repodata.json"
+    request.headers, request.body = {"User-Agent": "ua", "Accept": "*/*"}, None
+    response = type("Response", (), {"__module__": "requests.models"})()
+    response.request, response.url, response.status_code, response.reason = (
+        request,
+        request.url,
+        503,
+        "Service Unavailable",
+    )
+    response.headers = {"Content-Type": content_type, "Connection": "close", "Content-Length": "5", "CF-RAY": "ray1"}
+    response.elapsed, response.text = datetime.timedelta(seconds=0.25), text
+    response.json = lambda: __import__("json").loads(text)
+    return response
+
+
+HEAD = (
+    "\n>>GET /x/repodata.json HTTPS\n> User-Agent: ua\n> Accept: */*\n\n<<HTTPS 503 Service Unavailable\n"
+    "< CF-RAY: ray1\n< Content-Type: {ct}\n< Content-Length: 5\n< Connection: close\n< Elapsed: 00:00.250000\n\n"
+)
+
+
+def test_http_error_response_details_text() -> None:
+    response = _fake_response("text/plain", "oops!")
+    response.json = lambda: (_ for _ in ()).throw(ValueError("not json"))
+    error = conda_exports.CondaHTTPError("msg", response.url, 503, "service unavailable", response.elapsed, response)
+    assert str(error).splitlines()[:3] == [
+        "HTTP 503 SERVICE UNAVAILABLE for url <https://conda.example/x/repodata.json>",
+        "Elapsed: 00:00.250000",
+        "CF-RAY: ray1",
+    ]
+    assert error.dump_map()["response_details"] == HEAD.format(ct="text/plain") + "oops!\n"
+
+
+def test_http_error_response_details_json() -> None:
+    response = _fake_response("application/json", '{"message": "from body", "reason": "nope"}')
+    error = conda_exports.CondaHTTPError("msg", response.url, 503, "service unavailable", response.elapsed, response)
+    assert str(error).startswith("HTTP 503 NOPE for url")
+    assert str(error).endswith("\n\nfrom body")
+    details = '{\n  "message": "from body",\n  "reason": "nope"\n}\n\n'
+    assert error.dump_map()["response_details"] == HEAD.format(ct="application/json") + details
+    assert error.dump_map()["json"] == {"message": "from body", "reason": "nope"}

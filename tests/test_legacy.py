@@ -210,3 +210,23 @@ def test_nothing_is_computed_by_import(tmp_path: Path) -> None:
     env["HOME"] = str(tmp_path)
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+def test_every_name_of_these_modules_resolves() -> None:
+    from importlib import import_module
+
+    mine = {"context", "constants", "legacy", "exceptions"}
+    names = [name for name, module in conda_exports._EXPORTS.items() if module in mine]
+    assert len(names) >= 50
+    for name in names:
+        module = import_module(f"conda_exports.{conda_exports._EXPORTS[name]}")
+        value = getattr(conda_exports, name)
+        assert value is getattr(module, name) or value == getattr(module, name), name
+
+
+def test_load_condarc_ignores_a_file_without_a_condarc_name(tmp_path: Path) -> None:
+    # conda only reads files named .condarc / condarc or ending in .yml / .yaml
+    path = tmp_path / "settings.txt"
+    path.write_text("channels: [ignored]\n")
+    conda_exports.load_condarc(str(path))
+    assert context.search_path == ()

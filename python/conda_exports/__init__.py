@@ -134,7 +134,14 @@ def __getattr__(name: str) -> Any:
     module_name = _EXPORTS.get(name)
     if module_name is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module_name}", __name__), name)
+    module = importlib.import_module(f".{module_name}", __name__)
+    value = getattr(module, name)
+    deprecation = getattr(module, "_WARN_ON_ACCESS", {}).get(name)
+    if deprecation is not None:
+        import warnings
+
+        warnings.warn(deprecation, PendingDeprecationWarning, stacklevel=2)
+        return value  # not cached: like conda.exports, every access warns
     globals()[name] = value
     return value
 

@@ -44,7 +44,7 @@ def _choose() -> str:
 
 
 #: Domains with a compiled kernel; each has a module of the same name in ``_fallback``.
-DOMAINS = ("hashing", "records")
+DOMAINS = ("hashing", "version", "records", "remove")
 
 
 def kernels(backend: str) -> dict[str, ModuleType]:
@@ -68,5 +68,7 @@ def activate(backend: str) -> None:
 
 BACKEND: str
 hashing: ModuleType
+version: ModuleType
 records: ModuleType
+remove: ModuleType
 activate(_choose())

@@ -2,6 +2,10 @@
 
 conda reads condarc with ruamel.yaml's round-trip loader (YAML 1.2) and takes the flags
 from the comments ruamel attaches to keys and items. PyYAML (its C loader when present)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 drops comments, so the flags are found here from the node positions: the comment that
 conda sees for a value is the run of comments between the value and the next token
 (for a block collection, between the ``:`` and its first item). A flag counts only
@@ -13,9 +17,12 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any
 
 from .exceptions import ConfigurationLoadError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 FINAL = "final"
 TOP = "top"
@@ -46,7 +53,7 @@ class Node:
 
 
 @cache
-def _loader_class() -> Any:
+def _loader_class(pure: bool = False) -> Any:
     """PyYAML's safe loader (the C one when built with libyaml) reading YAML 1.2 scalars.
 
     ruamel.yaml reads condarc files as YAML 1.2: ``yes``/``on`` stay strings and dates stay
@@ -55,7 +62,7 @@ def _loader_class() -> Any:
     """
     import yaml
 
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    base = yaml.SafeLoader if pure else getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     class Loader(base):  # type: ignore[misc,valid-type]
         yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
@@ -149,25 +156,57 @@ class _Reader:
                 break
         return found
 
-    def _flag_after(self, pos: int) -> str | None:
-        return _flag_of(self._comments_from(pos)) if self.has_comments else None
+    def _flag_after(self, pos: int, same_line: bool) -> str | None:
+        """The flag of the comment run from ``pos``; with ``same_line`` it must start on that line."""
+        if not self.has_comments:
+            return None
+        if same_line:
+            text = self.text
+            while pos < len(text) and text[pos] in " \t":
+                pos += 1
+            if pos >= len(text) or text[pos] != "#":
+                return None
+        return _flag_of(self._comments_from(pos))
+
+    def _value_flag(self, node: Any) -> str | None:
+        """The flag after a scalar (comment lines below count) or a flow collection (its own line only)."""
+        return self._flag_after(self._offset(node.end_mark), same_line=not isinstance(node, self.yaml.ScalarNode))
 
     def _entry_flag(self, key_node: Any, value_node: Any) -> str | None:
         """The flag of a map entry: after the ``:`` for a block collection, else after the value."""
         if not self.has_comments:
             return None
         if self._is_block_collection(value_node):
-            pos = self._offset(key_node.end_mark)
-            colon = self.text.find(":", pos)
-            start = self._offset(value_node.start_mark)
-            if colon < 0 or colon >= start:
+            # Only a comment on the key's own line belongs to the key; comment lines below
+            # it go to the first item (ruamel's attachment).
+            colon = self.text.find(":", self._offset(key_node.end_mark))
+            if colon < 0 or colon >= self._offset(value_node.start_mark):
                 return None
-            comments = self._comments_from(colon + 1)
-            return _flag_of(comments)
-        return self._flag_after(self._offset(value_node.end_mark))
+            return self._flag_after(colon + 1, same_line=True)
+        return self._value_flag(value_node)
 
     def _is_block_collection(self, node: Any) -> bool:
         return isinstance(node, (self.yaml.MappingNode, self.yaml.SequenceNode)) and not node.flow_style
+
+    def _reject_duplicate_keys(self, node: Any) -> None:
+        # ruamel (conda's reader) refuses a key given twice in one mapping; PyYAML keeps the last.
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.loader.construct_object(key_node, deep=True)
+            try:
+                duplicate = key in seen
+                seen.add(key)
+            except TypeError:
+                continue  # an unhashable key; the constructor reports it
+            if duplicate:
+                raise self.yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    f"found duplicate key {key!r}",
+                    key_node.start_mark,
+                )
 
     def build(self, node: Any, flag: str | None = None) -> Node:
         if isinstance(node, self.yaml.SequenceNode):
@@ -176,10 +215,11 @@ class _Reader:
                 if self._is_block_collection(child):
                     child_flag = None
                 else:
-                    child_flag = self._flag_after(self._offset(child.end_mark))
+                    child_flag = self._value_flag(child)
                 items.append(self.build(child, child_flag))
             return Node(tuple(items), flag, self.source)
         if isinstance(node, self.yaml.MappingNode):
+            self._reject_duplicate_keys(node)
             self.loader.flatten_mapping(node)
             entries: dict[Any, Node] = {}
             for key_node, value_node in node.value:
@@ -196,11 +236,11 @@ def _mark_text(exc: Exception) -> str:
     return f" at line {mark.line + 1}, column {mark.column + 1}"
 
 
-def parse_text(text: str, source: str) -> dict[str, Node]:
+def parse_text(text: str, source: str, *, pure: bool = False) -> dict[str, Node]:
     """The top-level settings in condarc ``text``; ``source`` names it in errors."""
     import yaml
 
-    loader = _loader_class()(text)
+    loader = _loader_class(pure)(text)
     try:
         root = loader.get_single_node()
         if root is None or (isinstance(root, yaml.ScalarNode) and loader.construct_object(root) is None):

@@ -1,4 +1,4 @@
-"""The ``conda-exports`` command line: ``hash``, ``verify``."""
+"""The ``conda-exports`` command line: ``hash``, ``verify``, ``rm``."""
 
 from __future__ import annotations
 
@@ -30,6 +30,12 @@ def _parser() -> argparse.ArgumentParser:
     verify_cmd.add_argument("--sha256")
     verify_cmd.add_argument("--md5")
     verify_cmd.add_argument("--size", type=int)
+    rm_cmd = commands.add_parser("rm", help="remove files, symlinks or trees (like rm -rf; a missing path is fine)")
+    rm_cmd.add_argument("paths", nargs="+", metavar="PATH")
+    rm_cmd.add_argument("--max-retries", type=int, default=5)
+    rm_cmd.add_argument(
+        "--no-trash", dest="trash", action="store_false", help="do not rename stuck files to *.conda_trash"
+    )
     return parser
 
 
@@ -49,9 +55,17 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def _rm(args: argparse.Namespace) -> int:
+    from .remove import rm_rf
+
+    for path in args.paths:
+        rm_rf(path, max_retries=args.max_retries, trash=args.trash)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"hash": _hash, "verify": _verify}[args.command]
+    handler = {"hash": _hash, "verify": _verify, "rm": _rm}[args.command]
     try:
         return handler(args)
     except (CondaError, OSError, ValueError) as exc:

@@ -19,16 +19,14 @@ Each setting is merged, expanded and checked on first access; a bad value raises
 from __future__ import annotations
 
 import os
-import platform as _platform_module
 import re
 import struct
 import sys
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from enum import Enum
 from os.path import abspath, expanduser, isdir, isfile, join
-from pathlib import Path
-from typing import Any, Callable
 
 from ._condarc import BOTTOM, FINAL, TOP, Node, parse_file
 from .constants import (
@@ -65,6 +63,11 @@ from .exceptions import (
     MultiValidationError,
     ValidationError,
 )
+
+# typing is imported only for type checkers: this module is imported by others at their import time.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 __all__ = [
     "Context",
@@ -344,6 +347,8 @@ class _Sequence(_Setting):
             # each item is read again as a single value, which drops an "!important" marker
             parts = (part.strip() for part in text.split(self.delimiter))
             items = tuple(Node(part.split("!important")[0].strip(), None, source) for part in parts if part)
+            for item in items:
+                self.element.load(source, item)  # a list of maps cannot come from a variable
             return Node(items, FINAL if len(text.split("!important")) >= 2 else None, source)
         if not isinstance(node.value, tuple):
             value = node.plain()
@@ -720,7 +725,7 @@ class Context:
         self._requested_search_path = SEARCH_PATH if search_path is None else tuple(search_path)
         self._environ: Mapping[str, str] = os.environ if env is None else env
         self._loaded = False
-        self._search_path: tuple[Path, ...] = ()
+        self._search_path: tuple[str, ...] = ()
         self._sources: list[tuple[str, dict[str, Node]]] = []
         self._cache: dict[str, Any] = {}
 
@@ -728,8 +733,7 @@ class Context:
         """Reads every file of the search path and the CONDA_* variables (once per reset)."""
         paths = tuple(dict.fromkeys(self._expand_search_path(self._requested_search_path)))
         sources: list[tuple[str, dict[str, Node]]] = []
-        for path in paths:
-            name = str(path)
+        for name in paths:
             try:
                 settings = parse_file(name)
             except UnicodeDecodeError as exc:
@@ -768,20 +772,34 @@ class Context:
                 return candidate
         return join(envs_dirs[0], default_env)
 
-    def _expand_search_path(self, search_path: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    def _expand_search_path(self, search_path: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
+        """The condarc files the search path names, in order (a directory gives its YAML files by name)."""
         mapping: dict[str, str] | None = None
         for entry in search_path:
-            if isinstance(entry, Path):
-                path = entry
+            if _is_pathlib_path(entry):
+                path = str(entry)  # taken as given, as conda takes Path objects
             else:
                 if mapping is None:
                     mapping = {**self._environ, "CONDA_PREFIX": self._template_prefix()}
-                path = Path(_expand_search_entry(os.fspath(entry), mapping)).expanduser()
-            if path.is_file():
-                if path.name in _CONDARC_FILENAMES or path.suffix in _YAML_EXTENSIONS:
+                path = _path_text(_expand_search_entry(os.fspath(entry), mapping))
+            if isfile(path):
+                name = _base_name(path)
+                if name in _CONDARC_FILENAMES or _suffix(name) in _YAML_EXTENSIONS:
                     yield path
-            elif path.is_dir():
-                yield from (sub for sub in sorted(path.iterdir()) if sub.suffix in _YAML_EXTENSIONS and sub.is_file())
+            elif isdir(path):
+                try:
+                    names = os.listdir(path)
+                except OSError as exc:
+                    warnings.warn(
+                        f"Ignoring configuration directory ({path}) that cannot be read: {exc.strerror or exc}",
+                        ConfigurationWarning,
+                        stacklevel=5,
+                    )
+                    continue
+                for name in sorted(names, key=_name_order):
+                    child = _join_path_text(path, name)
+                    if _suffix(name) in _YAML_EXTENSIONS and isfile(child):
+                        yield child
 
     def _env_settings(self) -> dict[str, Node]:
         prefix = f"{APP_NAME.upper()}_"
@@ -798,7 +816,9 @@ class Context:
     def _setting_value(self, setting: _Setting) -> Any:
         cache = self._cache
         if setting.name in cache and self._loaded:
-            return cache[setting.name]
+            value = cache[setting.name]
+            # a copy, so that a caller's change cannot leak into the context (conda's are frozen)
+            return dict(value) if isinstance(value, dict) else value
         self._ensure_loaded()
         cache = self._cache
         errors: list[Exception] = []
@@ -832,7 +852,7 @@ class Context:
                 value = dict(value)
         _raise_errors(errors)
         cache[setting.name] = value
-        return value
+        return dict(value) if isinstance(value, dict) else value
 
     # -- where the configuration came from
 
@@ -840,7 +860,7 @@ class Context:
     def search_path(self) -> tuple[str, ...]:
         """The condarc files read, lowest priority first."""
         self._ensure_loaded()
-        return tuple(str(path) for path in self._search_path)
+        return self._search_path
 
     @property
     def config_files(self) -> tuple[str, ...]:
@@ -927,13 +947,13 @@ class Context:
 
     @property
     def arch_name(self) -> str:
-        machine = _platform_module.machine()
+        machine = _machine()
         if machine in non_x86_machines:
             return machine
         return _arch_names[self.bits]
 
     def _native_subdir(self) -> str:
-        machine = _platform_module.machine()
+        machine = _machine()
         if machine in non_x86_machines:
             return f"{self.platform}-{machine}"
         if self.platform == "zos":
@@ -1125,7 +1145,17 @@ class Context:
 
     @property
     def custom_multichannel_urls(self) -> dict[str, tuple[str, ...]]:
-        """Named groups of channels: the configured ones, then ``defaults`` and ``local`` (these win)."""
+        """Named groups of channels: the configured ones, then ``defaults`` and ``local`` (these win).
+
+        Computed once per reset, as conda memoizes it (``local`` lists the build roots existing then).
+        """
+        self._ensure_loaded()
+        cached = self._cache.get("custom_multichannel_urls")
+        if cached is None:
+            cached = self._cache["custom_multichannel_urls"] = self._compute_custom_multichannel_urls()
+        return dict(cached)
+
+    def _compute_custom_multichannel_urls(self) -> dict[str, tuple[str, ...]]:
         if not on_win and self.subdir.startswith("win-") and self._default_channels == DEFAULT_CHANNELS_UNIX:
             default_channels = list(DEFAULT_CHANNELS_WIN)
         else:
@@ -1160,14 +1190,20 @@ class Context:
         return self._validate_channels((*local, *configured))
 
     def _validate_channels(self, channels: tuple[str, ...]) -> tuple[str, ...]:
+        """conda's allowlist / denylist check, by the channels' base URLs; then duplicates dropped."""
         allow, deny = self.allowlist_channels, self.denylist_channels
         if allow or deny:
-            try:
-                from .models.channel import validate_channels
-            except ImportError:
-                pass  # the channel models are not there to resolve names to URLs
-            else:
-                validate_channels(self, channels)
+            from .exceptions import ChannelDenied, ChannelNotAllowed
+            from .models.channel import Channel
+
+            allowed = {url for name in allow for url in Channel(name).base_urls}
+            denied = {url for name in deny for url in Channel(name).base_urls}
+            for channel in map(Channel, channels):
+                for url in channel.base_urls:
+                    if url in denied:
+                        raise ChannelDenied(channel)
+                    if allowed and url not in allowed:
+                        raise ChannelNotAllowed(channel)
         return _unique_strings(channels)
 
     @property
@@ -1180,9 +1216,86 @@ class Context:
     def use_only_tar_bz2(self) -> bool:
         return bool(self._use_only_tar_bz2)
 
+    @contextmanager
+    def _override(self, key: str, value: Any) -> Iterator[None]:
+        """Temporarily sets a setting (as conda's ``context._override``)."""
+        missing = object()
+        old = self.__dict__.get(key, missing)
+        setattr(self, key, value)
+        try:
+            yield
+        finally:
+            # conda sets the old value back, which pins it past later resets; drop ours instead
+            if old is missing:
+                self.__dict__.pop(key, None)
+            else:
+                setattr(self, key, old)
+
     def __repr__(self) -> str:
         state = "loaded" if self._loaded else "not loaded yet"
         return f"<conda_exports Context ({state})>"
+
+
+# -- paths as pathlib would spell them (pathlib itself costs several ms to import) ----------
+
+
+def _is_pathlib_path(entry: object) -> bool:
+    pathlib = sys.modules.get("pathlib")
+    return pathlib is not None and isinstance(entry, pathlib.PurePath)
+
+
+def _path_text(text: str) -> str:
+    """``str(Path(text).expanduser())``."""
+    if on_win:  # pragma: no cover - pathlib's Windows rules (drives, UNC) are not worth copying
+        from pathlib import Path
+
+        return str(Path(text).expanduser())
+    path = _pure_posix(text)
+    if path.startswith("~"):
+        first, sep, rest = path.partition("/")
+        home = expanduser(first)
+        if not home.startswith("~"):
+            path = _pure_posix(home + sep + rest)
+    return path
+
+
+def _pure_posix(text: str) -> str:
+    """``str(PurePosixPath(text))``: empty and ``.`` parts dropped; ``//`` kept only as exactly two leading slashes."""
+    if text.startswith("/"):
+        root = "//" if text.startswith("//") and not text.startswith("///") else "/"
+    else:
+        root = ""
+    parts = [part for part in text.split("/") if part and part != "."]
+    if not root and not parts:
+        return "."
+    return root + "/".join(parts)
+
+
+def _join_path_text(directory: str, name: str) -> str:
+    if directory == ".":
+        return name
+    return directory + name if directory.endswith(os.sep) else directory + os.sep + name
+
+
+def _base_name(path: str) -> str:
+    return os.path.basename(path)
+
+
+def _suffix(name: str) -> str:
+    """``PurePath(name).suffix``: from the last dot, unless the name starts or ends with it."""
+    index = name.rfind(".")
+    return name[index:] if 0 < index < len(name) - 1 else ""
+
+
+def _name_order(name: str) -> str:
+    # pathlib sorts Windows paths case-insensitively
+    return name.lower() if on_win else name
+
+
+def _machine() -> str:
+    import platform
+
+    return platform.machine()
 
 
 def _expand_path(path: str) -> str:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import errno as _errno
 import os
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class CondaError(Exception):
@@ -393,14 +396,19 @@ def _describe_response(response: Any, content_max_len: int = 1024) -> str | None
         if content_max_len:
             lines.append("")
             content_type = response.headers.get("Content-Type")
-            if content_type is not None and (
-                content_type == "application/json"
-                or content_type.startswith("text/")
-                or content_type == "application/xml"
-            ):
+            if content_type == "application/json":
+                import json
+                from itertools import islice
+
+                text = response.text
+                if len(text) > content_max_len:
+                    content = text
+                else:
+                    content = json.dumps(dict(islice(json.loads(text).items(), content_max_len)), indent=2)
+                lines.append(content[:content_max_len])
+                lines.append("")
+            elif content_type is not None and (content_type.startswith("text/") or content_type == "application/xml"):
                 lines.append(response.text[:content_max_len])
-                if content_type == "application/json":
-                    lines.append("")
         lines.append("")
         return "\n".join(lines)
     except Exception:
@@ -592,6 +600,37 @@ conda config --set unsatisfiable_hints True
         super().__init__(msg)
 
 
+class ChannelError(CondaError):
+    pass
+
+
+class ChannelNotAllowed(ChannelError):
+    """A channel outside ``allowlist_channels``; ``channel`` is a Channel (name and base_url)."""
+
+    warning = "Channel not included in allowlist"
+
+    def __init__(self, channel: Any) -> None:
+        message = _dals(
+            """
+        %(warning)s:
+          channel name: %(channel_name)s
+          channel url: %(channel_url)s
+        """
+        )
+        super().__init__(
+            message,
+            channel_url=_maybe_unquote(channel.base_url),
+            channel_name=channel.name,
+            warning=self.warning,
+        )
+
+
+class ChannelDenied(ChannelNotAllowed):
+    """A channel listed in ``denylist_channels``."""
+
+    warning = "Channel included in denylist"
+
+
 class CondaUpgradeError(CondaError):
     """The data needs a newer conda (e.g. an unknown ``noarch`` kind in a record)."""
 
@@ -631,3 +670,41 @@ class CondaFileIOError(CondaIOError):
     def __init__(self, filepath: Any, message: Any, *args: Any) -> None:
         self.filepath = filepath
         super().__init__(f"'{filepath}'. {message}", *args)
+
+
+class PathsRemainError(CondaOSError):
+    """``rm_rf`` could not remove everything: ``paths`` lists what remains, and why.
+
+    ``failures`` holds ``(path, errno, reason)`` for each; ``errno``, ``strerror`` and
+    ``filename`` (the path given to ``rm_rf``) make it a regular ``OSError`` too.
+    """
+
+    #: How many remaining paths the message spells out; ``paths`` always has all of them.
+    SHOWN = 10
+
+    def __init__(self, path: str, failures: list[tuple[str, int | None, str]]) -> None:
+        failures = sorted(failures, key=lambda f: f[0].split(os.sep))
+        self.failures = [(p, e, os.strerror(e) if e else reason) for p, e, reason in failures]
+        self.paths = [p for p, _, _ in self.failures]
+        listed = "; ".join(f"{p} ({reason})" for p, _, reason in self.failures[: self.SHOWN])
+        more = len(self.failures) - self.SHOWN
+        if more > 0:
+            listed += f"; and {more} more"
+        super().__init__(
+            "could not remove %(path)s: %(count)d path(s) remain: %(listed)s",
+            path=path,
+            count=len(self.failures),
+            listed=listed,
+        )
+        first = self.failures[0] if self.failures else (path, None, "")
+        self.errno = first[1]
+        self.strerror = first[2]
+        self.filename = path
+
+
+class InvalidRemovePathError(CondaValueError):
+    """``rm_rf`` was given a path that names nothing it may remove (empty, a filesystem root)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__("cannot remove %(path)r: %(reason)s", path=path, reason=reason)
+        self.path = path

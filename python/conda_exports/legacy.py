@@ -10,10 +10,13 @@ The functions (``get_rc_urls``, ``get_local_urls``, ...) read the context on eve
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable
 
 from .constants import DEFAULT_CHANNELS, PREFIX_PLACEHOLDER
 from .context import context, non_x86_machines, reset_context
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 non_x86_linux_machines = non_x86_machines
 _PREFIX_PLACEHOLDER = prefix_placeholder = PREFIX_PLACEHOLDER

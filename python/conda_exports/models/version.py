@@ -1,0 +1,561 @@
+"""conda's version grammar: ``VersionOrder`` (ordering) and ``VersionSpec`` (matching).
+
+Behaviour follows conda 25.1 (``conda.models.version``); the implementation is this
+package's own and is built for speed:
+
+* A ``VersionOrder`` is parsed once per distinct string (a per-string cache, as conda
+  has) by the ``version`` kernel (``rust/version.rs``, or ``_fallback/version.py``, which
+  yields the same bytes) into its normalised text and a *sort key*: ``bytes`` whose plain
+  byte order is exactly conda's order, including conda's rule that missing parts count
+  as ``0`` (so ``1.1 == 1.1.0`` but ``1.1a < 1.1``). Every comparison is then a
+  ``memcmp``, and the key doubles as the hash (deliberately unlike conda, whose
+  ``VersionOrder`` is unhashable). conda's component lists (``.version``, ``.local``) are
+  built only when asked for (``startswith`` uses them).
+* Measured (benches/bench_version.py, 200k real-shaped version strings): sorting with
+  ``key=VersionOrder`` is about 8x faster than conda 25.1 and faster than sorting
+  py-rattler's ``Version`` objects; the Rust kernel parses about 2x faster than the
+  Python one.
+* ``VersionSpec`` compiles a spec string once (cached per string) into a small matcher:
+  an operator plus a ``VersionOrder``, a prefix test, a regex, or an and/or group.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from .. import _backend
+from .._fallback.version import parse as _parse
+from .._fallback.version import version_key as _py_version_key
+from ..exceptions import InvalidVersionSpec
+
+__all__ = [
+    "BuildNumberMatch",
+    "VersionMatch",
+    "VersionOrder",
+    "VersionSpec",
+    "normalized_version",
+    "treeify",
+    "untreeify",
+    "ver_eval",
+]
+
+_log = logging.getLogger(__name__)
+
+_CACHE_LIMIT = 1 << 18
+
+
+def _fallback_key(vstr: str) -> tuple[str, bytes]:
+    """What the compiled kernel leaves to Python: non-ASCII text and errors (with conda's reason)."""
+    parsed = _py_version_key(vstr)
+    if parsed is None:
+        _parse(vstr)  # raises conda's InvalidVersionSpec with conda's reason
+        raise InvalidVersionSpec(vstr, "version number too large")
+    return parsed
+
+
+def _padded_equal(a: list, b: list) -> bool:
+    """conda's equality of two component lists, missing parts being zeros."""
+    for i in range(max(len(a), len(b))):
+        ca = a[i] if i < len(a) else ()
+        cb = b[i] if i < len(b) else ()
+        for j in range(max(len(ca), len(cb))):
+            x = ca[j] if j < len(ca) else 0
+            y = cb[j] if j < len(cb) else 0
+            if x != y:
+                return False
+    return True
+
+
+class VersionOrder:
+    """A parsed conda version string, ordered and compared as conda orders versions.
+
+    ``VersionOrder(s)`` returns a cached instance for a string already seen. Invalid
+    strings raise ``InvalidVersionSpec`` naming the string.
+    """
+
+    __slots__ = ("norm_version", "_key", "_parts", "__weakref__")
+    fillvalue = 0
+
+    _cache_: dict[str, VersionOrder] = {}
+
+    def __new__(cls, vstr: object) -> VersionOrder:
+        if isinstance(vstr, VersionOrder):
+            return vstr
+        if not isinstance(vstr, str):
+            raise TypeError(f"VersionOrder needs a str, not {type(vstr).__name__}: {vstr!r}")
+        cache = cls._cache_
+        self = cache.get(vstr)
+        if self is not None:
+            return self
+        parsed = _backend.version.version_key(vstr) or _fallback_key(vstr)
+        self = object.__new__(cls)
+        self.norm_version, self._key = parsed
+        self._parts = None
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[vstr] = self
+        return self
+
+    @classmethod
+    def _many(cls, strings: list[str]) -> list[VersionOrder]:
+        """VersionOrders of many strings at once (one kernel call for the ones not cached)."""
+        cache = cls._cache_
+        todo = [s for s in strings if s.__class__ is str and s not in cache]
+        if todo:
+            if len(cache) + len(todo) >= _CACHE_LIMIT:
+                cache.clear()
+            new = object.__new__
+            for s, parsed in zip(todo, _backend.version.version_keys(todo)):
+                if parsed is None:
+                    parsed = _fallback_key(s)
+                self = new(cls)
+                self.norm_version, self._key = parsed
+                self._parts = None
+                cache[s] = self
+        return [cache[s] if s.__class__ is str and s in cache else cls(s) for s in strings]
+
+    def _parsed(self) -> tuple[list, list]:
+        parts = self._parts
+        if parts is None:
+            _, version, local = _parse(self.norm_version)
+            parts = self._parts = (version, local)
+        return parts
+
+    @property
+    def version(self) -> list:
+        """conda's component lists of the version part, epoch first: ``1.2a`` -> ``[[0], [1], [2, 'a']]``."""
+        return self._parsed()[0]
+
+    @property
+    def local(self) -> list:
+        """conda's component lists of the local part (after ``+``)."""
+        return self._parsed()[1]
+
+    def __reduce__(self) -> tuple:
+        return (VersionOrder, (self.norm_version,))
+
+    def __str__(self) -> str:
+        return self.norm_version
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}("{self.norm_version}")'
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is VersionOrder or isinstance(other, VersionOrder):
+            return self._key == other._key  # type: ignore[attr-defined]
+        return False
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __lt__(self, other: object) -> bool:
+        if isinstance(other, VersionOrder):
+            return self._key < other._key
+        return False  # as conda: anything that is not a version is never greater
+
+    def __gt__(self, other: object) -> bool:
+        if isinstance(other, VersionOrder):
+            return self._key > other._key
+        return NotImplemented
+
+    def __le__(self, other: object) -> bool:
+        if isinstance(other, VersionOrder):
+            return self._key <= other._key
+        return NotImplemented
+
+    def __ge__(self, other: object) -> bool:
+        if isinstance(other, VersionOrder):
+            return self._key >= other._key
+        return NotImplemented
+
+    def startswith(self, other: object) -> bool:
+        """conda's prefix test behind ``1.2.*`` and ``=1.2``: ``1.2.3`` starts with ``1.2``."""
+        if not isinstance(other, VersionOrder):
+            return False
+        if other.local:
+            if not _padded_equal(self.version, other.version):
+                return False
+            mine, theirs = self.local, other.local
+        else:
+            mine, theirs = self.version, other.version
+        last = len(theirs) - 1
+        if not _padded_equal(mine[:last], theirs[:last]):
+            return False
+        comp = mine[last] if len(mine) > last else []
+        prefix = theirs[last]
+        n = len(prefix) - 1
+        if not _padded_equal([comp[:n]], [prefix[:n]]):
+            return False
+        mine_item = comp[n] if len(comp) > n else 0
+        their_item = prefix[n]
+        if their_item.__class__ is str:
+            return mine_item.__class__ is str and mine_item.startswith(their_item)
+        return mine_item == their_item
+
+
+def normalized_version(version: str) -> VersionOrder:
+    """The ``VersionOrder`` of a version string (conda.exports' name for it)."""
+    return VersionOrder(version)
+
+
+def ver_eval(vtest: str, spec: str) -> bool:
+    """True when version ``vtest`` satisfies the version spec ``spec``."""
+    return VersionSpec(spec).match(vtest)
+
+
+# ---------------------------------------------------------------------------
+# and/or expressions: "1.2,<2|>=3" -> ('|', (',', '1.2', '<2'), '>=3')
+
+_TOKENS = re.compile(r"\s*\^[^$]*[$]|\s*[()|,]|[^()|,]+")
+
+
+def _join(op: str, left: object, right: object) -> tuple:
+    """``op`` applied to two subtrees, flattening children that use the same operator."""
+    lhs = left[1:] if isinstance(left, tuple) and left[0] == op else (left,)
+    rhs = right[1:] if isinstance(right, tuple) and right[0] == op else (right,)
+    return (op, *lhs, *rhs)
+
+
+def treeify(spec_str: str) -> object:
+    """Parses an and/or version expression into a tuple tree; ``,`` binds tighter than ``|``."""
+    if not isinstance(spec_str, str):
+        raise TypeError(f"version spec must be a str, not {type(spec_str).__name__}")
+    output: list = []
+    ops: list[str] = []
+
+    def reduce_until(stop: str) -> None:
+        while ops and ops[-1] not in stop:
+            if len(output) < 2:
+                raise InvalidVersionSpec(spec_str, "cannot join single expression")
+            op = ops.pop()
+            right = output.pop()
+            output.append(_join(op, output.pop(), right))
+
+    for token in _TOKENS.findall(f"({spec_str})"):
+        token = token.strip()
+        if token == "|":
+            reduce_until("(")
+            ops.append("|")
+        elif token == ",":
+            reduce_until("|(")
+            ops.append(",")
+        elif token == "(":
+            ops.append("(")
+        elif token == ")":
+            reduce_until("(")
+            if not ops or ops[-1] != "(":
+                raise InvalidVersionSpec(spec_str, "expression must start with '('")
+            ops.pop()
+        else:
+            output.append(token)
+    if ops:
+        raise InvalidVersionSpec(spec_str, f"unable to convert to expression tree: {ops}")
+    if not output:
+        raise InvalidVersionSpec(spec_str, "unable to determine version from spec")
+    return output[0]
+
+
+def untreeify(spec: object, _inand: bool = False, depth: int = 0) -> str:
+    """The string form of a tree from ``treeify`` (parenthesised as conda writes it)."""
+    if not isinstance(spec, tuple):
+        return spec  # type: ignore[return-value]
+    if spec[0] == "|":
+        text = "|".join(untreeify(s, depth=depth + 1) for s in spec[1:])
+        return f"({text})" if _inand or depth > 0 else text
+    text = ",".join(untreeify(s, _inand=True, depth=depth + 1) for s in spec[1:])
+    return f"({text})" if depth > 0 else text
+
+
+# ---------------------------------------------------------------------------
+# matchers
+
+_RELATION = re.compile(r"(=|==|!=|<=|>=|<|>|~=)(?![=<>!~])(\S+)")
+_NEEDS_TREE = re.compile(r".*[()|,^$]")
+_OPERATOR_START = frozenset("=<>!~")
+_OPERATORS = frozenset(("==", "!=", "<=", ">=", "<", ">", "=", "!=startswith", "~="))
+
+# matcher kinds
+_ALWAYS, _ANY, _ALL, _REGEX, _OP, _PREFIX, _EXACT = range(7)
+
+
+def _compile(pattern: str, spec: str) -> re.Pattern:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:  # conda lets re.error escape; we name the spec instead
+        raise InvalidVersionSpec(spec, f"invalid regular expression: {exc}") from None
+
+
+def _compare(op: str, vo: VersionOrder, target: VersionOrder) -> bool:
+    if op == "==":
+        return vo._key == target._key
+    if op == ">=":
+        return vo._key >= target._key
+    if op == "<":
+        return vo._key < target._key
+    if op == "<=":
+        return vo._key <= target._key
+    if op == ">":
+        return vo._key > target._key
+    if op == "!=":
+        return vo._key != target._key
+    if op == "=":
+        return vo.startswith(target)
+    if op == "!=startswith":
+        return not vo.startswith(target)
+    # "~=": at least target, and within target's series (its last component dropped)
+    series = VersionOrder(".".join(str(target).split(".")[:-1]))
+    return vo._key >= target._key and vo.startswith(series)
+
+
+class _BaseSpec:
+    """What VersionSpec and BuildNumberMatch share: spec text, exactness, equality."""
+
+    __slots__ = ("spec_str", "_is_exact", "_kind", "_op", "matcher_vo", "regex", "tup")
+
+    @property
+    def spec(self) -> object:
+        return self.spec_str
+
+    def is_exact(self) -> bool:
+        return self._is_exact
+
+    @property
+    def raw_value(self) -> object:
+        return self.spec_str
+
+    @property
+    def exact_value(self) -> object:
+        return (self._is_exact and self.spec_str) or None
+
+    def __eq__(self, other: object) -> bool:
+        try:
+            other_spec = other.spec  # type: ignore[attr-defined]
+        except AttributeError:
+            other_spec = self.__class__(other).spec  # type: ignore[call-arg]
+        return self.spec == other_spec
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(self.spec_str)
+
+    def __str__(self) -> str:
+        return str(self.spec_str)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}('{self.spec_str}')"
+
+    def __reduce__(self) -> tuple:
+        return (self.__class__, (self.spec_str,))
+
+    def _init_slots(self) -> None:
+        self._op = None
+        self.matcher_vo = None
+        self.regex = None
+        self.tup = ()
+
+    def match(self, value: object) -> bool:
+        kind = self._kind
+        if kind == _OP:
+            return _compare(self._op, VersionOrder(str(value)), self.matcher_vo)  # type: ignore[arg-type]
+        if kind == _PREFIX:
+            return VersionOrder(str(value)).startswith(self.matcher_vo)
+        if kind == _ALWAYS:
+            return True
+        if kind == _ANY:
+            return any(s.match(value) for s in self.tup)
+        if kind == _ALL:
+            return all(s.match(value) for s in self.tup)
+        if kind == _REGEX:
+            return self.regex.match(value if isinstance(value, str) else str(value)) is not None  # type: ignore[union-attr]
+        return self.spec_str == value
+
+
+class VersionSpec(_BaseSpec):
+    """A version constraint such as ``>=1.2,<2|3.*``; ``.match(version_str)`` tests one version."""
+
+    __slots__ = ()
+    _cache_: dict[str, VersionSpec] = {}
+
+    def __new__(cls, vspec: object) -> VersionSpec:
+        if isinstance(vspec, VersionSpec):
+            return vspec
+        if isinstance(vspec, str):
+            cached = cls._cache_.get(vspec)
+            if cached is not None:
+                return cached
+        self = object.__new__(cls)
+        self._init_slots()
+        self._build(vspec)
+        if isinstance(vspec, str):
+            if len(cls._cache_) >= _CACHE_LIMIT:
+                cls._cache_.clear()
+            cls._cache_[vspec] = self
+        return self
+
+    def _build(self, vspec: object) -> None:
+        if isinstance(vspec, str) and _NEEDS_TREE.match(vspec):
+            vspec = treeify(vspec)
+        if isinstance(vspec, tuple):
+            children = tuple(VersionSpec(s) for s in vspec[1:])
+            self.tup = children
+            self._kind = _ANY if vspec[0] == "|" else _ALL
+            self.spec_str = untreeify((vspec[0], *(c.spec_str for c in children)))
+            self._is_exact = False
+            return
+
+        text = str(vspec).strip()
+        if not text:
+            # conda fails here with an IndexError
+            raise InvalidVersionSpec(text, "empty version spec")
+        self._is_exact = False
+        if text[0] == "^" or text[-1] == "$":
+            if text[0] != "^" or text[-1] != "$":
+                raise InvalidVersionSpec(text, "regex specs must start with '^' and end with '$'")
+            self.regex = _compile(text, text)
+            self._kind = _REGEX
+        elif text[0] in _OPERATOR_START:
+            m = _RELATION.fullmatch(text)
+            if m is None:
+                raise InvalidVersionSpec(text, "invalid operator")
+            op, version = m.groups()
+            if version[-2:] == ".*":
+                if op in ("=", ">="):
+                    version = version[:-2]
+                elif op == "!=":
+                    version = version[:-2]
+                    op = "!=startswith"
+                elif op == "~=":
+                    raise InvalidVersionSpec(text, "invalid operator with '.*'")
+                else:
+                    _log.warning(
+                        "Using .* with relational operator is superfluous and deprecated "
+                        "and will be removed in a future version of conda. Your spec was "
+                        "%s, but conda is ignoring the .* and treating it as %s",
+                        version,
+                        version[:-2],
+                    )
+                    version = version[:-2]
+            self._op = op
+            self.matcher_vo = VersionOrder(version)
+            self._kind = _OP
+            self._is_exact = op == "=="
+        elif text == "*":
+            self._kind = _ALWAYS
+        elif "*" in text.rstrip("*"):
+            pattern = text.replace(".", r"\.").replace("+", r"\+").replace("*", r".*")
+            self.regex = _compile(rf"^(?:{pattern})$", text)
+            self._kind = _REGEX
+        elif text[-1] == "*":
+            if text[-2:] != ".*":
+                text = text[:-1] + ".*"
+            self.matcher_vo = VersionOrder(text.rstrip("*").rstrip("."))
+            self._kind = _PREFIX
+        elif "@" not in text:
+            self._op = "=="
+            self.matcher_vo = VersionOrder(text)
+            self._kind = _OP
+            self._is_exact = True
+        else:
+            self._kind = _EXACT
+            self._is_exact = True
+        self.spec_str = text
+
+    def merge(self, other: VersionSpec) -> VersionSpec:
+        """Both constraints at once (conda's merge: the sorted specs joined with ``,``)."""
+        if not isinstance(other, VersionSpec):
+            raise TypeError(f"cannot merge a VersionSpec with {type(other).__name__}")
+        if self.raw_value == other.raw_value:
+            return self
+        return VersionSpec(",".join(sorted((self.spec_str, other.spec_str))))
+
+    def union(self, other: VersionSpec) -> str:
+        """Either constraint, as a display string (conda returns a str here too)."""
+        if not isinstance(other, VersionSpec):
+            raise TypeError(f"cannot union a VersionSpec with {type(other).__name__}")
+        return "|".join(sorted({self.spec_str, other.spec_str}))
+
+
+#: conda's older name for VersionSpec.
+VersionMatch = VersionSpec
+
+
+class BuildNumberMatch(_BaseSpec):
+    """A build-number constraint: an int, ``>=3``, ``*``, or a ``^regex$``."""
+
+    __slots__ = ()
+    _cache_: dict[str, BuildNumberMatch] = {}
+
+    def __new__(cls, vspec: object) -> BuildNumberMatch:
+        if isinstance(vspec, BuildNumberMatch):
+            return vspec
+        if isinstance(vspec, str):
+            cached = cls._cache_.get(vspec)
+            if cached is not None:
+                return cached
+        self = object.__new__(cls)
+        self._init_slots()
+        self._build(vspec)
+        if isinstance(vspec, str):
+            if len(cls._cache_) >= _CACHE_LIMIT:
+                cls._cache_.clear()
+            cls._cache_[vspec] = self
+        return self
+
+    def _build(self, vspec: object) -> None:
+        try:
+            number = int(vspec)  # type: ignore[call-overload]
+        except (ValueError, TypeError):
+            pass
+        else:
+            self.spec_str = number
+            self._kind = _EXACT
+            self._is_exact = True
+            return
+        text = str(vspec).strip()
+        self.spec_str = text
+        self._is_exact = False
+        if text == "*":
+            self._kind = _ALWAYS
+        elif text.startswith(("=", "<", ">", "!")):
+            m = _RELATION.fullmatch(text)
+            if m is None:
+                raise InvalidVersionSpec(text, "invalid operator")
+            op, version = m.groups()
+            self._op = op
+            self.matcher_vo = VersionOrder(version)
+            self._kind = _OP
+            self._is_exact = op == "=="
+        elif not text:
+            raise InvalidVersionSpec(text, "empty build number spec")  # conda: IndexError
+        elif text[0] == "^" or text[-1] == "$":
+            if text[0] != "^" or text[-1] != "$":
+                raise InvalidVersionSpec(text, "regex specs must start with '^' and end with '$'")
+            self.regex = _compile(text, text)
+            self._kind = _REGEX
+        else:
+            self._kind = _EXACT
+            self._is_exact = True
+
+    @property
+    def exact_value(self) -> int | None:  # type: ignore[override]
+        try:
+            return int(self.spec_str)  # type: ignore[call-overload]
+        except ValueError:
+            return None
+
+    def merge(self, other: BuildNumberMatch) -> object:
+        if self.raw_value != other.raw_value:
+            raise ValueError(f"Incompatible component merge:\n  - {self.raw_value!r}\n  - {other.raw_value!r}")
+        return self.raw_value
+
+    def union(self, other: BuildNumberMatch) -> str:
+        return "|".join({str(self.raw_value), str(other.raw_value)})
+
+    def __repr__(self) -> str:
+        return str(self.spec_str)

@@ -1,0 +1,100 @@
+"""``rm_rf`` and ``delete_trash``: removing files and trees as conda.exports does, safely and fast.
+
+conda 25.1's ``rm_rf`` ignores ``max_retries`` and ``trash`` and silently returns when
+something is left; this one honours both and raises ``PathsRemainError`` (a
+``CondaOSError``, hence an ``OSError``) listing what remains.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+
+from . import _backend
+from .exceptions import InvalidRemovePathError
+
+#: conda's suffix for files it could not unlink, and for its temporary files.
+TRASH_PATTERNS = ("*.conda_trash*", "*.c~")
+#: Directories ``delete_trash`` does not descend into, at any level (as conda).
+_TRASH_SKIP_DIRS = frozenset({"envs", "pkgs"})
+
+
+def _absolute(path: object) -> str:
+    """The absolute text path of ``path`` (str or os.PathLike[str]); rejects bytes and NUL."""
+    if isinstance(path, bytes) or not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"expected a path (str or os.PathLike[str]), not {type(path).__name__}")
+    text = os.fspath(path)
+    if not isinstance(text, str):
+        raise TypeError(f"expected a path (str or os.PathLike[str]), not a path of {type(text).__name__}")
+    if "\0" in text:
+        raise ValueError(f"embedded null byte in path {text!r}")
+    if not text:
+        raise InvalidRemovePathError(text, "empty path (conda would remove the current directory)")
+    return os.path.abspath(text)
+
+
+def rm_rf(path: str | os.PathLike[str], max_retries: int = 5, trash: bool = True) -> None:
+    """Removes a file, a symlink (never its target) or a whole tree; a missing path is fine.
+
+    Directories are removed in parallel (Rust backend) through directory descriptors, so
+    a directory swapped for a symlink meanwhile is never followed out of the tree.
+    Read-only or unsearchable directories inside the tree are made writable; a mount
+    point inside the tree is not entered. What cannot be removed is retried
+    ``max_retries`` times with a growing pause; with ``trash``, files that still cannot
+    be unlinked are renamed to ``*.conda_trash``. Then ``PathsRemainError`` lists what
+    is left. Returns None, like ``conda.exports.rm_rf``.
+    """
+    target = _absolute(path)
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int):
+        raise TypeError(f"max_retries must be an int, not {type(max_retries).__name__}")
+    if not 0 <= max_retries <= 1000:
+        raise ValueError(f"max_retries must be between 0 and 1000, got {max_retries}")
+    try:
+        _backend.remove.rm_rf(target, max_retries, bool(trash))
+    finally:
+        _forget_linked_data(target)
+
+
+def _forget_linked_data(path: str) -> None:
+    """Hook for the linked_data cache: drop the prefix that contains ``path``.
+
+    conda's ``rm_rf`` forgets the cached package records of the innermost cached prefix
+    containing the removed path. This package has no linked_data cache yet (a later
+    issue adds ``linked_data``); that issue makes this function drop the entry. Until
+    then there is nothing cached, so there is nothing to drop.
+    """
+    return None
+
+
+def delete_trash(prefix: str | os.PathLike[str] | None = None) -> None:
+    """Removes leftover ``*.conda_trash*`` and ``*.c~`` files below ``prefix`` (default: ``sys.prefix``).
+
+    As conda, ``envs`` and ``pkgs`` directories are skipped at every level and files that
+    cannot be removed are left alone silently. Directories emptied this way are removed,
+    up to but not including ``prefix`` itself (conda climbs further, past the prefix).
+    """
+    root = os.path.abspath(os.fspath(prefix) if prefix else sys.prefix)
+    for dirpath, dirnames, filenames in os.walk(root, topdown=True):
+        dirnames[:] = [d for d in dirnames if d not in _TRASH_SKIP_DIRS]
+        for name in filenames:
+            if not any(fnmatch.fnmatch(name, pattern) for pattern in TRASH_PATTERNS):
+                continue
+            try:
+                os.unlink(os.path.join(dirpath, name))
+            except OSError:
+                continue
+            _remove_empty_parents(dirpath, root)
+
+
+def _remove_empty_parents(directory: str, stop: str) -> None:
+    """Removes ``directory`` and its parents while they are empty, stopping below ``stop``."""
+    while directory != stop and directory.startswith(stop + os.sep):
+        try:
+            with os.scandir(directory) as entries:
+                if next(entries, None) is not None:
+                    return
+            os.rmdir(directory)
+        except OSError:
+            return
+        directory = os.path.dirname(directory)

@@ -1,0 +1,560 @@
+"""rm_rf and delete_trash, on both backends (the autouse ``backend`` fixture)."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import pwd
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conda_exports import (
+    CondaError,
+    CondaOSError,
+    delete_trash,
+    rm_rf,
+)
+from conda_exports.exceptions import InvalidRemovePathError, PathsRemainError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_tree(root: Path, width: int = 4, depth: int = 3, files: int = 5) -> int:
+    """A nested tree of small files; returns how many files it holds."""
+    count = 0
+    level = [root]
+    root.mkdir(parents=True)
+    for d in range(depth):
+        nxt = []
+        for parent in level:
+            for f in range(files):
+                (parent / f"file{f}.txt").write_text(f"{parent.name}/{f}")
+                count += 1
+            if d < depth - 1:
+                for w in range(width):
+                    child = parent / f"dir{w}"
+                    child.mkdir()
+                    nxt.append(child)
+        level = nxt
+    return count
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A directory next to the tree that rm_rf must never touch."""
+    out = tmp_path / "outside"
+    (out / "nested").mkdir(parents=True)
+    (out / "keep.txt").write_text("keep")
+    (out / "nested" / "keep2.txt").write_text("keep2")
+    os.chmod(out / "nested", 0o555)
+    yield out
+    os.chmod(out / "nested", 0o755)
+
+
+def assert_outside_intact(out: Path) -> None:
+    assert (out / "keep.txt").read_text() == "keep"
+    assert (out / "nested" / "keep2.txt").read_text() == "keep2"
+    assert stat.S_IMODE(os.stat(out / "nested").st_mode) == 0o555
+
+
+def test_removes_a_tree_and_returns_none(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    assert make_tree(tree) > 50
+    assert rm_rf(tree) is None
+    assert not os.path.lexists(tree)
+    assert tmp_path.is_dir()
+
+
+def test_str_relative_and_pathlike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_tree(tmp_path / "a", width=2, depth=2)
+    make_tree(tmp_path / "b", width=2, depth=2)
+    monkeypatch.chdir(tmp_path)
+    rm_rf("a")
+    rm_rf(tmp_path / "b")
+    assert sorted(os.listdir(tmp_path)) == []
+
+
+def test_missing_paths_are_not_an_error(tmp_path: Path) -> None:
+    rm_rf(tmp_path / "missing")
+    rm_rf(tmp_path / "missing" / "deeper" / "still")
+    (tmp_path / "file").write_text("x")
+    rm_rf(tmp_path / "file" / "below-a-file")
+    assert (tmp_path / "file").exists()
+
+
+def test_path_is_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "f.txt"
+    target.write_text("x")
+    os.chmod(target, 0o444)
+    rm_rf(str(target))
+    assert not os.path.lexists(target)
+
+
+def test_path_is_a_symlink_to_a_directory(tmp_path: Path, outside: Path) -> None:
+    link = tmp_path / "link"
+    link.symlink_to(outside, target_is_directory=True)
+    rm_rf(link)
+    assert not os.path.lexists(link)
+    assert_outside_intact(outside)
+
+
+def test_path_is_a_symlink_to_a_file_or_dangling(tmp_path: Path, outside: Path) -> None:
+    link = tmp_path / "flink"
+    link.symlink_to(outside / "keep.txt")
+    dangling = tmp_path / "dangling"
+    dangling.symlink_to(tmp_path / "nowhere")
+    rm_rf(link)
+    rm_rf(dangling)
+    assert not os.path.lexists(link) and not os.path.lexists(dangling)
+    assert_outside_intact(outside)
+
+
+def test_trailing_slash_on_a_symlink_removes_only_the_link(tmp_path: Path, outside: Path) -> None:
+    link = tmp_path / "link"
+    link.symlink_to(outside, target_is_directory=True)
+    rm_rf(str(link) + os.sep)  # conda normalises with abspath: the link itself goes
+    assert not os.path.lexists(link)
+    assert_outside_intact(outside)
+
+
+def test_symlinks_inside_the_tree_are_not_followed(tmp_path: Path, outside: Path) -> None:
+    tree = tmp_path / "tree"
+    make_tree(tree, width=2, depth=2)
+    (tree / "dir0" / "to_dir").symlink_to(outside, target_is_directory=True)
+    (tree / "dir1" / "to_file").symlink_to(outside / "keep.txt")
+    (tree / "relative").symlink_to("../outside")
+    (tree / "loop_a").symlink_to("loop_b")
+    (tree / "loop_b").symlink_to("loop_a")
+    (tree / "self").symlink_to("self")
+    (tree / "dangling").symlink_to(tmp_path / "does-not-exist")
+    rm_rf(tree)
+    assert not os.path.lexists(tree)
+    assert_outside_intact(outside)
+
+
+def test_read_only_files_and_directories(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    make_tree(tree, width=2, depth=3)
+    for root, _dirs, files in os.walk(tree):
+        for name in files:
+            os.chmod(os.path.join(root, name), 0o444)
+    os.chmod(tree / "dir0" / "dir0", 0o000)
+    os.chmod(tree / "dir0" / "dir1", 0o100)
+    os.chmod(tree / "dir1", 0o500)
+    os.chmod(tree, 0o555)
+    rm_rf(tree)
+    assert not os.path.lexists(tree)
+
+
+def test_unicode_and_odd_names(tmp_path: Path) -> None:
+    tree = tmp_path / "träd ü 木"
+    (tree / "ディレクトリ" / "κατάλογος").mkdir(parents=True)
+    for name in ("ファイル.txt", "emoji-😀", " leading space", "new\nline", "-dash", "*star?", ".hidden"):
+        (tree / "ディレクトリ" / name).write_text(name)
+    raw = os.fsencode(tree / "ディレクトリ") + b"/latin1-\xe9\xff"
+    with open(raw, "wb") as fh:  # not valid UTF-8: a surrogate-escaped name in Python
+        fh.write(b"x")
+    rm_rf(str(tree))
+    assert not os.path.lexists(tree)
+
+
+def test_total_path_longer_than_path_max(tmp_path: Path) -> None:
+    root = tmp_path / "deep"
+    root.mkdir()
+    name = "d" * 200
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    levels = 30  # 30 * 201 bytes: > 6000 bytes below root, more than PATH_MAX (4096)
+    try:
+        for _ in range(levels):
+            os.mkdir(name, dir_fd=fd)
+            child = os.open(name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            leaf = os.open("leaf.txt", os.O_WRONLY | os.O_CREAT, 0o444, dir_fd=child)
+            os.close(leaf)
+            os.close(fd)
+            fd = child
+    finally:
+        os.close(fd)
+    assert len(str(root)) + levels * (len(name) + 1) > 4096
+    rm_rf(root)
+    assert not os.path.lexists(root)
+
+
+def test_many_levels_do_not_hit_the_recursion_limit(tmp_path: Path) -> None:
+    root = tmp_path / "chain"
+    fd = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)
+    os.mkdir("chain", dir_fd=fd)
+    child = os.open("chain", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+    os.close(fd)
+    fd = child
+    try:
+        for _ in range(sys.getrecursionlimit() + 200):
+            os.mkdir("d", dir_fd=fd)
+            child = os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = child
+    finally:
+        os.close(fd)
+    rm_rf(root)
+    assert not os.path.lexists(root)
+
+
+def test_refuses_empty_path_and_root() -> None:
+    with pytest.raises(InvalidRemovePathError) as info:
+        rm_rf("")
+    assert isinstance(info.value, ValueError) and isinstance(info.value, CondaError)
+    with pytest.raises(InvalidRemovePathError):
+        rm_rf("/")
+
+
+def test_bad_arguments(tmp_path: Path) -> None:
+    with pytest.raises(TypeError):
+        rm_rf(os.fsencode(tmp_path / "x"))  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        rm_rf(None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        rm_rf(str(tmp_path / "a\0b"))
+    with pytest.raises(ValueError):
+        rm_rf(tmp_path / "x", max_retries=-1)
+
+
+# --- what cannot be removed -----------------------------------------------------------------
+
+CHATTR = shutil.which("chattr")
+
+
+def chattr(flag: str, *paths: Path) -> bool:
+    if CHATTR is None or os.geteuid() != 0:
+        return False
+    return subprocess.run([CHATTR, flag, *map(str, paths)], capture_output=True).returncode == 0
+
+
+@pytest.fixture
+def immutable(tmp_path: Path) -> Iterator[Path]:
+    """A tree holding one immutable file (chattr +i): not even root can unlink or rename it."""
+    tree = tmp_path / "tree"
+    make_tree(tree, width=2, depth=3)
+    stuck = tree / "dir1" / "dir0" / "stuck.bin"
+    stuck.write_bytes(b"x")
+    if not chattr("+i", stuck):
+        pytest.skip("needs root and chattr +i on this filesystem")
+    yield stuck
+    chattr("-i", stuck)
+
+
+@pytest.mark.parametrize("trash", [True, False])
+def test_what_remains_is_reported(immutable: Path, tmp_path: Path, trash: bool) -> None:
+    tree = tmp_path / "tree"
+    with pytest.raises(PathsRemainError) as info:
+        rm_rf(tree, max_retries=1, trash=trash)
+    err = info.value
+    assert isinstance(err, CondaOSError) and isinstance(err, OSError)
+    assert err.paths == [str(immutable)]
+    assert err.errno == errno.EPERM
+    assert err.filename == str(tree)
+    assert str(immutable) in str(err)
+    # everything else went
+    remaining = sorted(str(p) for p in tree.rglob("*"))
+    assert remaining == [str(tree / "dir1"), str(tree / "dir1" / "dir0"), str(immutable)]
+    chattr("-i", immutable)
+    rm_rf(tree)
+    assert not tree.exists()
+
+
+def test_a_stuck_file_given_directly(immutable: Path) -> None:
+    with pytest.raises(PathsRemainError) as info:
+        rm_rf(immutable, max_retries=0)
+    assert info.value.paths == [str(immutable)]
+    assert immutable.exists()
+
+
+def test_trash_renames_files_that_cannot_be_unlinked(
+    tmp_path: Path, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if backend == "rust":
+        pytest.skip("no way to make unlink fail while rename works from here; cargo test covers the Rust side")
+    from conda_exports._fallback import remove as kernel
+
+    real_unlink = os.unlink
+
+    def busy_unlink(path, *, dir_fd=None):  # a file in use (Windows-style): unlink fails, rename works
+        if os.fspath(path).endswith(".inuse"):
+            raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), path)
+        return real_unlink(path, dir_fd=dir_fd)
+
+    monkeypatch.setattr(kernel.os, "unlink", busy_unlink)
+    tree = tmp_path / "tree"
+    (tree / "sub").mkdir(parents=True)
+    (tree / "sub" / "lib.inuse").write_text("x")
+    with pytest.raises(PathsRemainError) as info:
+        rm_rf(tree, max_retries=0)
+    assert info.value.paths == [str(tree / "sub" / "lib.inuse.conda_trash")]
+    assert os.listdir(tree / "sub") == ["lib.inuse.conda_trash"]
+    # the path itself in use: renamed to trash counts as removed, as in conda
+    single = tmp_path / "single.inuse"
+    single.write_text("x")
+    rm_rf(single, max_retries=0)
+    assert not single.exists() and (tmp_path / "single.inuse.conda_trash").exists()
+    # without trash nothing is renamed
+    other = tmp_path / "other.inuse"
+    other.write_text("x")
+    with pytest.raises(PathsRemainError):
+        rm_rf(other, max_retries=0, trash=False)
+    assert other.exists()
+
+
+@pytest.fixture
+def mounted(tmp_path: Path) -> Iterator[Path]:
+    tree = tmp_path / "tree"
+    mnt = tree / "mnt"
+    mnt.mkdir(parents=True)
+    (tree / "plain.txt").write_text("x")
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("needs root to mount")
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    (mnt / "on-another-fs.txt").write_text("data")
+    yield mnt
+    subprocess.run(["umount", str(mnt)], capture_output=True)
+
+
+def test_mount_points_are_not_crossed(mounted: Path, tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    with pytest.raises(PathsRemainError) as info:
+        rm_rf(tree, max_retries=0)
+    assert info.value.paths == [str(mounted)]
+    assert "mount point" in str(info.value)
+    assert (mounted / "on-another-fs.txt").read_text() == "data"
+    assert not (tree / "plain.txt").exists()
+
+
+# --- the race ---------------------------------------------------------------------------------
+
+
+def _swapper(tree: Path, outside: Path, stop: threading.Event, swaps: list[int]) -> None:
+    """Keeps replacing a subdirectory of the tree with a symlink to ``outside`` and back."""
+    n = 0
+    subs = [tree / f"dir{i}" for i in range(4)] + [tree / f"dir{i}" / f"dir{j}" for i in range(4) for j in range(4)]
+    while not stop.is_set():
+        sub = subs[n % len(subs)]
+        aside = sub.parent / f"aside{n}"
+        try:
+            os.rename(sub, aside)
+            os.symlink(outside, sub, target_is_directory=True)
+            swaps[0] += 1
+            os.unlink(sub)
+            os.rename(aside, sub)
+        except OSError:
+            pass
+        n += 1
+
+
+@pytest.mark.parametrize("repetition", range(40))
+def test_swapping_a_directory_for_a_symlink_never_escapes(tmp_path: Path, outside: Path, repetition: int) -> None:
+    tree = tmp_path / "tree"
+    make_tree(tree, width=4, depth=3, files=40)
+    stop = threading.Event()
+    swaps = [0]
+    racer = threading.Thread(target=_swapper, args=(tree, outside, stop, swaps))
+    racer.start()
+    try:
+        rm_rf(tree, max_retries=2)
+    except PathsRemainError:
+        pass  # the racer may keep re-creating entries; only escaping the tree is a failure
+    finally:
+        stop.set()
+        racer.join()
+    assert_outside_intact(outside)
+    rm_rf(tree)
+    assert not os.path.lexists(tree)
+    assert_outside_intact(outside)
+
+
+# --- permissions as an unprivileged user ------------------------------------------------------
+
+_AS_NOBODY = r"""
+import json, os, sys
+import conda_exports
+from conda_exports import _backend, rm_rf
+_backend.activate(sys.argv[1])
+uid = int(sys.argv[3])
+os.setgroups([]); os.setgid(uid); os.setuid(uid)
+try:
+    rm_rf(sys.argv[2], max_retries=1)
+    print(json.dumps({"ok": True}))
+except OSError as exc:
+    print(json.dumps({"ok": False, "type": type(exc).__name__, "paths": getattr(exc, "paths", None), "errno": exc.errno}))
+"""
+
+
+def _nobody() -> int | None:
+    if not hasattr(os, "setuid") or os.geteuid() != 0:
+        return None
+    try:
+        return pwd.getpwnam("nobody").pw_uid
+    except KeyError:
+        return None
+
+
+@pytest.fixture
+def nobody_dir() -> Iterator[tuple[Path, int]]:
+    """A directory owned by ``nobody`` (not under root's 0700 pytest temp dir)."""
+    uid = _nobody()
+    if uid is None:
+        pytest.skip("needs root and a 'nobody' user to test permissions as an unprivileged user")
+    base = Path(tempfile.mkdtemp(prefix="rm-rf-nobody-"))
+    os.chown(base, uid, uid)
+    yield base, uid
+    subprocess.run(["chmod", "-R", "u+rwx", str(base)], capture_output=True)
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def _run_as(uid: int, backend: str, path: Path) -> dict:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    proc = subprocess.run(
+        [sys.executable, "-c", _AS_NOBODY, backend, str(path), str(uid)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd="/",
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def _chown_tree(root: Path, uid: int) -> None:
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in [*dirnames, *filenames]:
+            os.lchown(os.path.join(dirpath, name), uid, uid)
+    os.lchown(root, uid, uid)
+
+
+def test_unprivileged_user_removes_locked_down_tree(nobody_dir: tuple[Path, int], backend: str) -> None:
+    base, uid = nobody_dir
+    tree = base / "tree"
+    make_tree(tree, width=3, depth=3)
+    (tree / "dir0" / "link").symlink_to("/etc", target_is_directory=True)
+    _chown_tree(tree, uid)
+    for root, _dirs, files in os.walk(tree):
+        for name in files:
+            os.chmod(os.path.join(root, name), 0o400)
+    os.chmod(tree / "dir0" / "dir0", 0o000)  # unreadable and unsearchable
+    os.chmod(tree / "dir0" / "dir1", 0o100)  # searchable only
+    os.chmod(tree / "dir0" / "dir2", 0o300)  # not listable
+    os.chmod(tree / "dir1", 0o500)  # read-only
+    os.chmod(tree, 0o000)  # the path itself unreadable and unsearchable
+    etc_mode = os.stat("/etc").st_mode
+    assert _run_as(uid, backend, tree) == {"ok": True}
+    assert not os.path.lexists(tree)
+    assert os.stat("/etc").st_mode == etc_mode
+
+
+def test_unprivileged_user_gets_the_remaining_paths(nobody_dir: tuple[Path, int], backend: str) -> None:
+    base, uid = nobody_dir
+    tree = base / "tree"
+    make_tree(tree, width=2, depth=2)
+    _chown_tree(tree, uid)
+    foreign = tree / "dir1" / "roots"  # root's read-only directory inside nobody's tree
+    foreign.mkdir()
+    (foreign / "owned-by-root.txt").write_text("x")
+    os.chmod(foreign, 0o555)
+    result = _run_as(uid, backend, tree)
+    assert result == {
+        "ok": False,
+        "type": "PathsRemainError",
+        "paths": [str(foreign / "owned-by-root.txt")],
+        "errno": errno.EACCES,
+    }
+    assert stat.S_IMODE(os.stat(foreign).st_mode) == 0o555  # not ours: left as it was
+    assert sorted(os.listdir(tree)) == ["dir1"]
+
+
+# --- delete_trash -----------------------------------------------------------------------------
+
+
+def test_delete_trash(tmp_path: Path) -> None:
+    prefix = tmp_path / "prefix"
+    files = {
+        "lib/libfoo.so.conda_trash": False,
+        "lib/libfoo.so.conda_trash_2": False,
+        "lib/libfoo.so": True,
+        "bin/tool.c~": False,
+        "only-trash/deeper/x.conda_trash": False,
+        "pkgs/cached.conda_trash": True,
+        "lib/envs/kept.conda_trash": True,
+        "top.conda_trash": False,
+        "conda_trash.txt": True,
+    }
+    for rel in files:
+        (prefix / rel).parent.mkdir(parents=True, exist_ok=True)
+        (prefix / rel).write_text(rel)
+    assert delete_trash(prefix) is None
+    for rel, kept in files.items():
+        assert (prefix / rel).exists() == kept, rel
+    assert not (prefix / "only-trash").exists()  # emptied directories go
+    assert (prefix / "bin").is_dir() is False
+    assert prefix.is_dir()
+
+
+def test_delete_trash_keeps_an_emptied_prefix(tmp_path: Path) -> None:
+    prefix = tmp_path / "p"
+    prefix.mkdir()
+    (prefix / "a.conda_trash").write_text("x")
+    delete_trash(str(prefix))
+    assert prefix.is_dir() and not os.listdir(prefix)
+    delete_trash(tmp_path / "missing")  # nothing to do, no error
+
+
+def test_backends_agree_on_rust_extension_presence(backend: str) -> None:
+    from conda_exports import _backend
+
+    assert _backend.BACKEND == backend
+    assert callable(_backend.remove.rm_rf)
+
+
+def test_command_line_rm(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from conda_exports.cli import main
+
+    make_tree(tmp_path / "a", width=2, depth=2)
+    (tmp_path / "b.txt").write_text("b")
+    assert main(["rm", str(tmp_path / "a"), str(tmp_path / "b.txt"), str(tmp_path / "missing")]) == 0
+    assert os.listdir(tmp_path) == []
+    assert main(["rm", "/"]) == 2
+    assert "cannot remove" in capsys.readouterr().err
+
+
+def test_large_directory(tmp_path: Path) -> None:
+    tree = tmp_path / "flat"
+    tree.mkdir()
+    for i in range(3000):  # above the Rust kernel's threshold for parallel unlinking in one directory
+        (tree / f"f{i:05d}").write_bytes(b"")
+    (tree / "sub").mkdir()
+    rm_rf(tree)
+    assert not os.path.lexists(tree)
+
+
+def test_path_based_fallback_walk(tmp_path: Path, outside: Path) -> None:
+    """The fallback's walk for systems without dir_fd (Windows), exercised here directly."""
+    from conda_exports._fallback.remove import _PathPass
+
+    tree = tmp_path / "tree"
+    make_tree(tree, width=2, depth=3)
+    (tree / "dir0" / "link").symlink_to(outside, target_is_directory=True)
+    (tree / "dangling").symlink_to(tmp_path / "nowhere")
+    os.chmod(tree / "dir1" / "file0.txt", 0o444)
+    assert _PathPass(trash=True).run(str(tree)) == []
+    assert not os.path.lexists(tree)
+    assert_outside_intact(outside)
+    single = tmp_path / "single"
+    single.write_text("x")
+    assert _PathPass(trash=True).run(str(single)) == []
+    assert _PathPass(trash=True).run(str(tmp_path / "missing")) == []
+    assert not single.exists()
