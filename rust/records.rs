@@ -4,9 +4,9 @@
 //! every value in real repodata has one of a few easy forms: a `str` for a string field,
 //! an `int` for an integer field, a list of `str` for `depends` / `constrains`, `None` for
 //! a nullable field, a number for `timestamp`, one of a handful of words for an enum
-//! field. This pass stores those in one loop in Rust and hands every other key (aliases,
-//! unknown keys, anything needing conversion or an error) back to Python, which boxes it
-//! exactly as the pure-Python backend does.
+//! field. This pass stores those in one loop in Rust, drops keys that are no field (conda
+//! ignores them) and hands every other key (aliases, anything needing conversion or an
+//! error) back to Python, which boxes it exactly as the pure-Python backend does.
 
 /// What a field holds, as far as the fast pass is concerned (codes shared with
 /// `models/records.py`: the low four bits are the kind, bit 4 says `None` is allowed).
@@ -169,8 +169,8 @@ pub mod python {
     }
 
     /// `(stored, slow_keys)`: the values stored without Python's help and the keys Python
-    /// must box itself. `kinds` maps a field name to its code, `tables` an enum field's
-    /// name to its table of known values.
+    /// must box itself. `kinds` maps every field name and alias to its code (keys not in it
+    /// are dropped), `tables` an enum field's name to its table of known values.
     #[pyfunction]
     pub fn box_fast<'py>(
         py: Python<'py>,
@@ -181,11 +181,11 @@ pub mod python {
         let stored = PyDict::new(py);
         let slow = PyList::empty(py);
         for (key, value) in kwargs.iter() {
-            let fast = match kinds.get_item(&key)? {
-                Some(code) => fast_value(py, &key, &value, code.extract::<u8>()?, tables)?,
-                None => None,
+            // a key that is neither a field nor an alias is ignored, as conda ignores it
+            let Some(code) = kinds.get_item(&key)? else {
+                continue;
             };
-            match fast {
+            match fast_value(py, &key, &value, code.extract::<u8>()?, tables)? {
                 Some(boxed) => stored.set_item(key, boxed)?,
                 None => slow.append(key)?,
             }
