@@ -368,11 +368,16 @@ _IMPLEMENTORS: dict[str, type] = {
 }
 
 _MATCHER_CACHE: dict[tuple, object] = {}
+_NOT_FIELDS = frozenset(("optional", "target", "_original_spec_str"))
 
 
 def _make_component(field: str, value: object) -> object:
-    if hasattr(value, "match") and not isinstance(value, str):
-        return value
+    if value.__class__ is str:  # the common case: straight to the cache
+        cached = _MATCHER_CACHE.get((field, value))
+        if cached is not None:
+            return cached
+    elif hasattr(value, "match"):
+        return value  # already a matcher
     key = (field, value)
     try:
         cached = _MATCHER_CACHE.get(key)
@@ -667,14 +672,18 @@ class MatchSpec:
     @classmethod
     def _create(cls, kwargs: Mapping) -> MatchSpec:
         self = object.__new__(cls)
-        kwargs = dict(kwargs)
-        self._optional = kwargs.pop("optional", False)
-        self._target = kwargs.pop("target", None)
-        self._original_spec_str = kwargs.pop("_original_spec_str", None)
-        unknown = set(kwargs) - cls.FIELD_NAMES_SET
-        if unknown:
-            raise InvalidMatchSpec(self._original_spec_str, f"Cannot match on field(s): {unknown}")  # type: ignore[arg-type]
-        self._match_components = {k: _make_component(k, v) for k, v in kwargs.items()}
+        self._optional = kwargs.get("optional", False)
+        self._target = kwargs.get("target", None)
+        self._original_spec_str = kwargs.get("_original_spec_str")
+        fields = cls.FIELD_NAMES_SET
+        components = {}
+        for k, v in kwargs.items():
+            if k in fields:
+                components[k] = _make_component(k, v)
+            elif k not in _NOT_FIELDS:
+                unknown = set(kwargs) - fields - _NOT_FIELDS
+                raise InvalidMatchSpec(self._original_spec_str, f"Cannot match on field(s): {unknown}")  # type: ignore[arg-type]
+        self._match_components = components
         self._hash_key_ = None
         return self
 
