@@ -23,6 +23,7 @@ import os
 import re
 import warnings
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import unquote
 
 from ..exceptions import InvalidMatchSpec, InvalidSpec
@@ -608,6 +609,11 @@ class MatchSpec:
     """
 
     __slots__ = ("_match_components", "_optional", "_target", "_original_spec_str", "_hash_key_")
+    _match_components: dict[str, Any]
+    _optional: bool
+    _target: Any
+    _original_spec_str: str | None
+    _hash_key_: tuple | None
 
     FIELD_NAMES = (
         "channel",
