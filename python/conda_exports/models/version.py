@@ -310,9 +310,11 @@ def _compare(op: str, vo: VersionOrder, target: VersionOrder) -> bool:
         return vo.startswith(target)
     if op == "!=startswith":
         return not vo.startswith(target)
-    # "~=": at least target, and within target's series (its last component dropped)
-    series = VersionOrder(".".join(str(target).split(".")[:-1]))
-    return vo._key >= target._key and vo.startswith(series)
+    # "~=": at least target, and within target's series (its last component dropped);
+    # as in conda, the series is only parsed (and may only then fail) for versions >= target
+    if vo._key < target._key:
+        return False
+    return vo.startswith(VersionOrder(".".join(str(target).split(".")[:-1])))
 
 
 class _BaseSpec:
