@@ -557,6 +557,10 @@ def _platform_subdir() -> str:
         import platform
         import sys
 
+        forced = os.environ.get("CONDA_SUBDIR")
+        if forced:
+            return forced
+
         machine = platform.machine().lower()
         system = {"linux": "linux", "darwin": "osx", "win32": "win"}.get(sys.platform, sys.platform)
         arch = {"x86_64": "64", "amd64": "64", "i386": "32", "i686": "32", "x86": "32", "arm64": "arm64"}.get(
