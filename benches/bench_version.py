@@ -13,7 +13,8 @@ same loop. py-rattler: ``rattler.Version`` / ``rattler.MatchSpec``.
 
 Run: python -m pytest benches/bench_version.py --benchmark-only --benchmark-min-rounds=3 \\
         --benchmark-json=benches/results/version.json
-Sizes: CONDA_EXPORTS_BENCH_VERSIONS (200000), CONDA_EXPORTS_BENCH_SPECS (100000).
+Sizes: CONDA_EXPORTS_BENCH_VERSIONS (200000), CONDA_EXPORTS_BENCH_SPECS (100000); rounds:
+CONDA_EXPORTS_BENCH_ROUNDS (3). The shared data: ../shared, or CONDA_EXPORTS_SHARED.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from .conftest import mark
 
 N_VERSIONS = int(os.environ.get("CONDA_EXPORTS_BENCH_VERSIONS", "200000"))
 N_SPECS = int(os.environ.get("CONDA_EXPORTS_BENCH_SPECS", "100000"))
-ROUNDS = 3
+ROUNDS = int(os.environ.get("CONDA_EXPORTS_BENCH_ROUNDS", "3"))
 SORT = f"sort {N_VERSIONS} versions"
 PARSE_VERSIONS = f"parse {N_VERSIONS} versions"
 PARSE_SPECS = f"parse {N_SPECS} match specs"

@@ -298,11 +298,39 @@ def _spec_records(mod: str, specs: list[str], recs: list) -> list:
     return out
 
 
+def _vspec_records(mod: str, specs: list[str], versions: list[str]) -> list:
+    if mod == "conda":
+        from conda.models.version import BuildNumberMatch, VersionSpec
+    else:
+        from conda_exports.models.version import BuildNumberMatch, VersionSpec
+    import logging
+
+    logging.disable(logging.WARNING)
+    out = []
+    for s in specs:
+        row: list = [s]
+        for cls in (VersionSpec, BuildNumberMatch):
+            try:
+                vs = cls(s)
+                row += [str(vs), vs.is_exact(), str(vs.exact_value)]
+                for v in versions:
+                    try:
+                        row.append(bool(vs.match(v if cls is VersionSpec else int(v) if v.isdigit() else v)))
+                    except Exception as exc:
+                        row.append(type(exc).__name__)
+            except Exception as exc:
+                row += [type(exc).__name__, str(exc)]
+        out.append(row)
+    return out
+
+
 def worker() -> None:
     mod, kind, path = sys.argv[2:5]
     data = json.loads(Path(path).read_text())
     if kind == "versions":
         result = _version_records(mod, data)
+    elif kind == "vspecs":
+        result = _vspec_records(mod, data["specs"], data["versions"])
     else:
         result = _spec_records(mod, data["specs"], data["records"])
     sys.stdout.write(json.dumps(result))
@@ -439,6 +467,85 @@ def main() -> None:
                 elif n <= 60:
                     print("SPEC", json.dumps(x)[:600], "\n   !=", json.dumps(y)[:600])
         print(f"specs: {len(payload['specs'])} inputs x {len(records)} records, {n} differences")
+    if what in ("vspecs", "all"):
+        import random
+
+        rnd = random.Random(11)
+        ops = ["", "", "==", "!=", "<", "<=", ">", ">=", "~=", "=", "^", "<>", ">= "]
+        vers = [
+            "1",
+            "1.2",
+            "1.2.3",
+            "1.2a",
+            "2",
+            "0",
+            "1.*",
+            "1.2.*",
+            "1*",
+            "*",
+            "1.2.3.4",
+            "1!2",
+            "1.2+x",
+            "1.2.post1",
+            "1.2dev",
+            "3_",
+            "a",
+            "12",
+        ]
+        joins = [",", "|", ",", " | ", " , "]
+
+        def one() -> str:
+            return rnd.choice(ops) + rnd.choice(vers) + rnd.choice(["", "", "$", "*", ".*"])
+
+        def expr(depth: int = 0) -> str:
+            if depth > 2 or rnd.random() < 0.5:
+                return one()
+            inner = rnd.choice(joins).join(expr(depth + 1) for _ in range(rnd.randint(2, 3)))
+            return f"({inner})" if rnd.random() < 0.4 else inner
+
+        specs_v = [expr() for _ in range(4000)] + [
+            "",
+            " ",
+            "()",
+            "(",
+            ")",
+            ",",
+            "|",
+            "1,,2",
+            "^1\\.2$",
+            "^1.*$",
+            "3",
+            " 4 ",
+        ]
+        test_versions = [
+            "0",
+            "1",
+            "1.0",
+            "1.2",
+            "1.2.0",
+            "1.2.3",
+            "1.2.4",
+            "1.3",
+            "1.2a",
+            "1.2.3.4",
+            "2",
+            "2.0",
+            "1!2",
+            "1.2+x",
+            "1.2post1",
+            "3",
+            "12",
+        ]
+        payload = {"specs": specs_v, "versions": test_versions}
+        a = run("conda", REF_PYTHON, "vspecs", payload)
+        b = run("ours", ours_py, "vspecs", payload)
+        n = 0
+        for x, y in zip(a, b):
+            if x != y:
+                n += 1
+                if n <= 30:
+                    print("VSPEC", json.dumps(x)[:300], "\n   !=", json.dumps(y)[:300])
+        print(f"version specs: {len(specs_v)} x {len(test_versions)} versions, {n} differences")
     if what in ("fuzz", "all"):
         import random
 

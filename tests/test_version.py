@@ -494,3 +494,10 @@ def test_many() -> None:
     assert VersionOrder._many(texts) == [VersionOrder(t) for t in texts]
     with pytest.raises(InvalidVersionSpec, match="empty version component"):
         VersionOrder._many(["1.0", "1..2"])
+
+
+def test_compatible_release_only_parses_its_series_when_needed() -> None:
+    # conda checks ">= target" first; the (invalid, empty) series of '~=2' is never parsed for 1.5
+    assert VersionSpec("~=2").match("1.5") is False
+    with pytest.raises(InvalidVersionSpec):
+        VersionSpec("~=2").match("2.5")

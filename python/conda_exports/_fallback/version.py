@@ -20,13 +20,8 @@ the version part and the local part keeps the order.
 
 from __future__ import annotations
 
-import re
-
-from ..exceptions import InvalidVersionSpec
-
-_VALID = re.compile(r"[*.+!_0-9a-z]+")
-_RUNS = re.compile(r"[0-9]+|\*+|[^0-9*]+")
-_NUMERIC = re.compile(r"[0-9]+(?:\.[0-9]+)*")
+# This module is imported with the package when the fallback is active, so ``re`` and the
+# exceptions (which import ``typing``) are loaded on first use, keeping the import cheap.
 _INF = float("inf")
 _END = b"\x02"
 _MAX = 0xFFFFFFFF
@@ -42,19 +37,42 @@ def _item(run: str) -> int | float | str:
     return run
 
 
+class _Patterns:
+    """The regular expressions, compiled on first use."""
+
+    valid = runs = numeric = None  # type: ignore[var-annotated]
+
+    @classmethod
+    def load(cls) -> type[_Patterns]:
+        if cls.valid is None:
+            import re
+
+            cls.valid = re.compile(r"[*.+!_0-9a-z]+").fullmatch
+            cls.runs = re.compile(r"[0-9]+|\*+|[^0-9*]+").findall
+            cls.numeric = re.compile(r"[0-9]+(?:\.[0-9]+)*").fullmatch
+        return cls
+
+
+def _invalid(vstr: str, reason: str) -> Exception:
+    from ..exceptions import InvalidVersionSpec
+
+    return InvalidVersionSpec(vstr, reason)
+
+
 def parse(vstr: str) -> tuple[str, list, list]:
     """conda's parse of a version: normalised text, version components, local components.
 
     Raises ``InvalidVersionSpec`` naming ``vstr`` with conda's reason.
     """
+    valid = _Patterns.load().valid
     version = vstr.strip().lower()
     if not version:
-        raise InvalidVersionSpec(vstr, "empty version string")
-    if _VALID.fullmatch(version) is None:
+        raise _invalid(vstr, "empty version string")
+    if valid(version) is None:  # type: ignore[misc]
         if "-" in version and "_" not in version:
             version = version.replace("-", "_")  # dashes are allowed when no underscore is used
-        if _VALID.fullmatch(version) is None:
-            raise InvalidVersionSpec(vstr, "invalid character(s)")
+        if valid(version) is None:  # type: ignore[misc]
+            raise _invalid(vstr, "invalid character(s)")
     norm = version
 
     epoch_split = version.split("!")
@@ -63,9 +81,9 @@ def parse(vstr: str) -> tuple[str, list, list]:
     elif len(epoch_split) == 2:
         epoch = epoch_split[0]
         if not epoch.isdigit():
-            raise InvalidVersionSpec(vstr, "epoch must be an integer")
+            raise _invalid(vstr, "epoch must be an integer")
     else:
-        raise InvalidVersionSpec(vstr, "duplicated epoch separator '!'")
+        raise _invalid(vstr, "duplicated epoch separator '!'")
 
     local_split = epoch_split[-1].split("+")
     if len(local_split) == 1:
@@ -73,10 +91,10 @@ def parse(vstr: str) -> tuple[str, list, list]:
     elif len(local_split) == 2:
         local_parts = local_split[1].replace("_", ".").split(".")
     else:
-        raise InvalidVersionSpec(vstr, "duplicated local version separator '+'")
+        raise _invalid(vstr, "duplicated local version separator '+'")
     main = local_split[0]
     if not main:
-        raise InvalidVersionSpec(vstr, "Missing version before local version separator '+'")
+        raise _invalid(vstr, "Missing version before local version separator '+'")
     if main[-1] == "_":
         # openssl-style trailing underscore: stays attached to the last component
         parts = main[:-1].replace("_", ".").split(".")
@@ -89,10 +107,11 @@ def parse(vstr: str) -> tuple[str, list, list]:
 
 def _components(parts: list, original: str) -> list:
     out = []
+    findall = _Patterns.runs
     for part in parts:
-        runs = _RUNS.findall(part)
+        runs = findall(part)  # type: ignore[misc]
         if not runs:
-            raise InvalidVersionSpec(original, "empty version component")
+            raise _invalid(original, "empty version component")
         items = [_item(r) for r in runs]
         if not part[0].isdigit():
             items.insert(0, 0)  # a leading letter gets a 0 before it: 1.1.a1 == 1.1.0a1
@@ -151,7 +170,7 @@ _POS0 = b"\x03" + _MAX.to_bytes(4, "big")
 def version_key(vstr: str) -> tuple[str, bytes] | None:
     """Normalised text and sort key of ``vstr``; None when it is not a valid version."""
     text = vstr.strip().lower()
-    if _NUMERIC.fullmatch(text) is not None:
+    if _Patterns.load().numeric(text) is not None:  # type: ignore[misc]
         # fast path for plain dotted numbers: epoch 0, one number per component, no local part
         out = b""
         zeros = 1  # the epoch
@@ -166,7 +185,7 @@ def version_key(vstr: str) -> tuple[str, bytes] | None:
     try:
         norm, version, local = parse(vstr)
         return norm, key_of(version, local)
-    except (InvalidVersionSpec, OverflowError):
+    except (ValueError, OverflowError):  # InvalidVersionSpec is a ValueError
         return None
 
 

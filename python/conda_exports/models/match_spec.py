@@ -23,6 +23,7 @@ import os
 import re
 import warnings
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import unquote
 
 from ..exceptions import InvalidMatchSpec, InvalidSpec
@@ -368,11 +369,16 @@ _IMPLEMENTORS: dict[str, type] = {
 }
 
 _MATCHER_CACHE: dict[tuple, object] = {}
+_NOT_FIELDS = frozenset(("optional", "target", "_original_spec_str"))
 
 
 def _make_component(field: str, value: object) -> object:
-    if hasattr(value, "match") and not isinstance(value, str):
-        return value
+    if value.__class__ is str:  # the common case: straight to the cache
+        cached = _MATCHER_CACHE.get((field, value))
+        if cached is not None:
+            return cached
+    elif hasattr(value, "match"):
+        return value  # already a matcher
     key = (field, value)
     try:
         cached = _MATCHER_CACHE.get(key)
@@ -551,6 +557,10 @@ def _platform_subdir() -> str:
         import platform
         import sys
 
+        forced = os.environ.get("CONDA_SUBDIR")
+        if forced:
+            return forced
+
         machine = platform.machine().lower()
         system = {"linux": "linux", "darwin": "osx", "win32": "win"}.get(sys.platform, sys.platform)
         arch = {"x86_64": "64", "amd64": "64", "i386": "32", "i686": "32", "x86": "32", "arm64": "arm64"}.get(
@@ -603,6 +613,11 @@ class MatchSpec:
     """
 
     __slots__ = ("_match_components", "_optional", "_target", "_original_spec_str", "_hash_key_")
+    _match_components: dict[str, Any]
+    _optional: bool
+    _target: Any
+    _original_spec_str: str | None
+    _hash_key_: tuple | None
 
     FIELD_NAMES = (
         "channel",
@@ -667,14 +682,18 @@ class MatchSpec:
     @classmethod
     def _create(cls, kwargs: Mapping) -> MatchSpec:
         self = object.__new__(cls)
-        kwargs = dict(kwargs)
-        self._optional = kwargs.pop("optional", False)
-        self._target = kwargs.pop("target", None)
-        self._original_spec_str = kwargs.pop("_original_spec_str", None)
-        unknown = set(kwargs) - cls.FIELD_NAMES_SET
-        if unknown:
-            raise InvalidMatchSpec(self._original_spec_str, f"Cannot match on field(s): {unknown}")  # type: ignore[arg-type]
-        self._match_components = {k: _make_component(k, v) for k, v in kwargs.items()}
+        self._optional = kwargs.get("optional", False)
+        self._target = kwargs.get("target", None)
+        self._original_spec_str = kwargs.get("_original_spec_str")
+        fields = cls.FIELD_NAMES_SET
+        components = {}
+        for k, v in kwargs.items():
+            if k in fields:
+                components[k] = _make_component(k, v)
+            elif k not in _NOT_FIELDS:
+                unknown = set(kwargs) - fields - _NOT_FIELDS
+                raise InvalidMatchSpec(self._original_spec_str, f"Cannot match on field(s): {unknown}")  # type: ignore[arg-type]
+        self._match_components = components
         self._hash_key_ = None
         return self
 

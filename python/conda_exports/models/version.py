@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 from .. import _backend
 from .._fallback.version import parse as _parse
@@ -75,6 +76,9 @@ class VersionOrder:
     """
 
     __slots__ = ("norm_version", "_key", "_parts", "__weakref__")
+    norm_version: str
+    _key: bytes
+    _parts: tuple[list, list] | None
     fillvalue = 0
 
     _cache_: dict[str, VersionOrder] = {}
@@ -306,15 +310,24 @@ def _compare(op: str, vo: VersionOrder, target: VersionOrder) -> bool:
         return vo.startswith(target)
     if op == "!=startswith":
         return not vo.startswith(target)
-    # "~=": at least target, and within target's series (its last component dropped)
-    series = VersionOrder(".".join(str(target).split(".")[:-1]))
-    return vo._key >= target._key and vo.startswith(series)
+    # "~=": at least target, and within target's series (its last component dropped);
+    # as in conda, the series is only parsed (and may only then fail) for versions >= target
+    if vo._key < target._key:
+        return False
+    return vo.startswith(VersionOrder(".".join(str(target).split(".")[:-1])))
 
 
 class _BaseSpec:
     """What VersionSpec and BuildNumberMatch share: spec text, exactness, equality."""
 
     __slots__ = ("spec_str", "_is_exact", "_kind", "_op", "matcher_vo", "regex", "tup")
+    spec_str: Any
+    _is_exact: bool
+    _kind: int
+    _op: str | None
+    matcher_vo: VersionOrder | None
+    regex: re.Pattern | None
+    tup: tuple
 
     @property
     def spec(self) -> object:
