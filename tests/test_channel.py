@@ -1,7 +1,7 @@
 """Channel and MultiChannel under a few condarcs, against conda 25.1's answers.
 
 ``tests/data/models/channel_expected.json`` holds, for every value and condarc, what conda
-25.1 returns (regenerate with ``make_channel_expected.py``).
+25.1 returns.
 """
 
 from __future__ import annotations

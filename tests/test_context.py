@@ -1,6 +1,6 @@
 """The configuration context: search path, precedence, merge rules, flags, env vars, derived values.
 
-Expected values were checked against conda 25.1.1 run on the same files (see test_context_vs_conda.py).
+Expected values were checked against conda 25.1.1 run on the same files.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """MatchSpec against conda 25.1's behaviour.
 
 Tables were checked against the reference conda; tests/data/grammar/depends.json holds real
-depends entries with the reference's canonical str() and match results
-(written by scripts/make_grammar_samples.py).
+depends entries with the reference's canonical str() and match results.
 """
 
 from __future__ import annotations

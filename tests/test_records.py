@@ -1,7 +1,7 @@
 """PackageRecord / PrefixRecord / PackageCacheRecord against conda 25.1's answers.
 
 ``tests/data/models/conda_expected.json`` holds what conda 25.1 makes of the real records
-in ``repodata_sample.json`` and ``conda-meta/`` (regenerate with ``make_sample.py``).
+in ``repodata_sample.json`` and ``conda-meta/``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """VersionOrder, VersionSpec and BuildNumberMatch against conda 25.1's behaviour.
 
-Expected values come from conda's documentation and from running the reference conda
-(tests/data/grammar/versions.json was written by scripts/make_grammar_samples.py).
+Expected values come from conda's documentation and from running the reference conda (recorded
+in tests/data/grammar/versions.json, a sample of real repodata versions).
 """
 
 from __future__ import annotations
