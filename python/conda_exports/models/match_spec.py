@@ -4,17 +4,22 @@ Accepts every spec string conda 25.1 accepts (``numpy``, ``numpy 1.8*``, ``numpy
 ``conda-forge/linux-64::numpy>=1.8[build=py*]``, package URLs, ...), normalises ``str()`` as
 conda does, and matches records. Behaviour is conda's; the code is this package's own.
 
+Channels are ``conda_exports.models.channel.Channel`` objects, read through the current
+configuration (``channel_alias``, ``custom_channels``, ``custom_multichannels``) as conda's
+are: the channel part of a spec string keeps only the channel's name (``https://host/chan::x``
+becomes ``chan::x``), ``get_exact_value('channel')`` is a ``Channel`` (a ``MultiChannel`` for
+``defaults``), and a record's channel matches by name or canonical name, so ``defaults::x``
+matches a ``pkgs/main`` record. A ``*`` glob or ``^regex$`` matches the canonical name.
+
 Cost: a spec string is parsed once (a per-string cache, as conda has; MatchSpec objects are
 immutable, so ``MatchSpec(s)`` of a string seen before returns the same object) and each
 field becomes a small matcher object that is itself cached per (field, value), so the
-depends entries of a large index, which repeat a lot, parse into shared objects. Measured
-(benches/bench_version.py, 100k real-shaped depends entries, caches cleared per round):
-about 3x faster than conda 25.1; py-rattler's compiled MatchSpec is faster still. ``MatchSpec`` keeps no ``Channel`` object: the
-channel part is kept as conda's channel *name* (``conda-forge``, ``pkgs/main``) computed by
-a small private normaliser that follows conda's default configuration (``channel_alias``
-``https://conda.anaconda.org``, default channels ``pkgs/main`` and ``pkgs/r``). A record's
-channel is compared by that name, or by ``.name`` / ``.canonical_name`` when the record
-carries a channel object.
+depends entries of a large index, which repeat a lot, parse into shared objects; a channel
+string becomes a Channel once. These caches hold configuration-dependent values, so they are
+emptied when ``reset_context()`` changes the configuration (deliberately unlike conda, whose
+parse caches keep what the old configuration gave). Measured (benches/bench_version.py, 100k
+real-shaped depends entries, caches cleared per round): about 3x faster than conda 25.1;
+py-rattler's compiled MatchSpec is faster still.
 """
 
 from __future__ import annotations
@@ -375,7 +380,11 @@ def _split_dist_name(filename: str, original: str) -> tuple[str, str, str]:
 
 def _parse_package_file(spec: str) -> dict:
     if _URL.match(spec) is None:
-        spec = unquote("file://" + os.path.abspath(os.path.expanduser(os.path.expandvars(spec))).replace("\\", "/"))
+        try:
+            path = os.path.abspath(os.path.expanduser(os.path.expandvars(spec)))
+        except ValueError as exc:  # a NUL in a "~user" part (conda lets the ValueError out)
+            raise InvalidMatchSpec(spec, str(exc)) from None
+        spec = unquote("file://" + path.replace("\\", "/"))
     chn = _channel(spec)
     if chn.subdir:
         filename = chn.package_filename or ""
