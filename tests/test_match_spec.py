@@ -9,10 +9,14 @@ from __future__ import annotations
 import json
 import pickle
 import warnings
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from conda_exports import InvalidMatchSpec, MatchSpec
-from conda_exports.exceptions import CondaError, InvalidSpec
+from conda_exports.exceptions import CondaError, InvalidSpec, RecordValidationError
+from conda_exports.models.channel import Channel, MultiChannel
+from conda_exports.models.records import PackageRecord
 from conda_exports.models.version import VersionSpec
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -284,21 +288,25 @@ def test_match_dict_and_object(spec: str, expected: bool) -> None:
 
 
 def test_match_channel_objects_and_defaults() -> None:
-    class Chan:
-        name = "pkgs/main"
-        canonical_name = "defaults"
-
-    rec = dict(RECORD, channel=Chan())
+    rec = dict(RECORD, channel=Channel("https://repo.anaconda.com/pkgs/main/linux-64"))
     assert MatchSpec("defaults::numpy").match(rec)
     assert MatchSpec("pkgs/main::numpy").match(rec)
+    assert not MatchSpec("pkgs/r::numpy").match(rec)
     assert not MatchSpec("conda-forge::numpy").match(rec)
     rec = dict(RECORD, channel="https://repo.anaconda.com/pkgs/main/linux-64")
     assert MatchSpec("defaults::numpy").match(rec)
     assert MatchSpec("pkgs/main::numpy").match(rec)
+    # 'defaults' matches pkgs/main, but a record from channel 'defaults' is not from pkgs/main
+    rec = dict(RECORD, channel="defaults")
+    assert MatchSpec("defaults::numpy").match(rec)
+    assert not MatchSpec("pkgs/main::numpy").match(rec)
     # without a channel a dict record is from channel '<unknown>'
     rec = {k: v for k, v in RECORD.items() if k not in ("channel", "url")}
     assert not MatchSpec("conda-forge::numpy").match(rec)
     assert MatchSpec("numpy[fn=numpy-1.8.1-py27_0.tar.bz2]").match(rec)
+    # a channel that is neither a Channel nor a string is refused, typed (conda: a TypeError)
+    with pytest.raises(RecordValidationError):
+        MatchSpec("conda-forge::numpy").match(dict(RECORD, channel=3.5))
 
 
 def test_match_raises_for_invalid_record_version() -> None:
@@ -434,3 +442,791 @@ def test_arbitrary_unicode_raises_only_documented_errors(text: str) -> None:
             MatchSpec(text).match(RECORD)
         except InvalidSpec:
             pass
+
+
+# -- channels, under the default and a custom configuration ---------------------------
+# Every row was produced by conda 25.1 (MatchSpec, PackageRecord, Channel) from the same
+# inputs, under no condarc and under CUSTOM_CONDARC: spec, str(), the class, repr and
+# canonical name of get_exact_value('channel') (None for a pattern or no channel), and the
+# indexes of CHANNEL_RECORDS the spec matches (as dicts and as PackageRecords alike).
+
+CUSTOM_CONDARC = """\
+channel_alias: https://my.mirror.org/api
+custom_channels:
+  mychan: https://private.example.com/sub
+  conda-forge: https://cf.example.net
+custom_multichannels:
+  mymulti:
+    - conda-forge
+    - mychan
+    - https://third.example.org/other
+"""
+
+CHANNEL_RECORDS = [
+    {"channel": "https://conda.anaconda.org/conda-forge/linux-64"},
+    {"channel": "https://repo.anaconda.com/pkgs/main/linux-64"},
+    {"channel": "https://repo.anaconda.com/pkgs/r", "subdir": "noarch"},
+    {"channel": "https://repo.anaconda.com/pkgs/free"},
+    {"channel": "https://private.example.com/sub/mychan/linux-64"},
+    {"channel": "https://cf.example.net/conda-forge/linux-64"},
+    {"channel": "https://my.mirror.org/api/bioconda/linux-64"},
+    {"channel": "https://third.example.org/other/linux-64"},
+    {"channel": "https://example.com/chan/linux-64"},
+    {"channel": "file:///tmp/localchan/linux-64"},
+    {},
+    {"channel": "conda-forge"},
+    {"channel": "defaults"},
+    {"channel": "mychan", "subdir": "osx-64"},
+    {"channel": "conda-forge/label/dev"},
+]
+
+DEFAULT_CHANNEL_TABLE = [
+    ("*/linux-64::numpy", "numpy[subdir=linux-64]", None, None, None, [0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14]),
+    ("*::numpy", "numpy", None, None, None, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]),
+    ("*conda-forge*::numpy", "numpy[channel=*conda-forge*]", None, None, None, [0, 5, 11, 14]),
+    ("*main*::numpy", "numpy[channel=*main*]", None, None, None, []),
+    ("/tmp/localchan::numpy", "localchan::numpy", "Channel", 'Channel("localchan")', "localchan", [9]),
+    ("::numpy", "numpy", None, None, None, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]),
+    ("<unknown>::numpy", "<unknown>::numpy", "Channel", 'Channel("<unknown>")', "<unknown>", [10]),
+    ("bioconda::numpy", "bioconda::numpy", "Channel", 'Channel("bioconda")', "bioconda", []),
+    ("c*::numpy", "numpy[channel=c*]", None, None, None, [0, 11, 14]),
+    (
+        "conda-forge/label/dev::numpy",
+        "conda-forge/label/dev::numpy",
+        "Channel",
+        'Channel("conda-forge/label/dev")',
+        "conda-forge/label/dev",
+        [14],
+    ),
+    (
+        "conda-forge/linux-64::numpy",
+        "conda-forge/linux-64::numpy",
+        "Channel",
+        'Channel("conda-forge")',
+        "conda-forge",
+        [0, 5, 11],
+    ),
+    (
+        "conda-forge/linux-64::numpy[subdir=osx-64]",
+        "conda-forge/osx-64::numpy",
+        "Channel",
+        'Channel("conda-forge")',
+        "conda-forge",
+        [],
+    ),
+    (
+        "conda-forge/noarch::numpy >=1",
+        "conda-forge/noarch::numpy[version='>=1']",
+        "Channel",
+        'Channel("conda-forge")',
+        "conda-forge",
+        [],
+    ),
+    ("conda-forge::*", "conda-forge::*", "Channel", 'Channel("conda-forge")', "conda-forge", [0, 5, 11]),
+    ("conda-forge::num*", "conda-forge::num*", "Channel", 'Channel("conda-forge")', "conda-forge", [0, 5, 11]),
+    ("conda-forge::numpy", "conda-forge::numpy", "Channel", 'Channel("conda-forge")', "conda-forge", [0, 5, 11]),
+    ("conda-forge::numpy[channel=bioconda]", "bioconda::numpy", "Channel", 'Channel("bioconda")', "bioconda", []),
+    (
+        "conda-forge::numpy[subdir=osx-64]",
+        "conda-forge/osx-64::numpy",
+        "Channel",
+        'Channel("conda-forge")',
+        "conda-forge",
+        [],
+    ),
+    (
+        "conda-forge::numpy[url=https://x.org/linux-64/numpy-1-0.conda]",
+        "conda-forge::numpy",
+        "Channel",
+        'Channel("conda-forge")',
+        "conda-forge",
+        [],
+    ),
+    (
+        "defaults/linux-64::numpy",
+        "defaults/linux-64::numpy",
+        "MultiChannel",
+        'Channel("defaults")',
+        "defaults",
+        [1, 12],
+    ),
+    ("defaults::numpy", "defaults::numpy", "MultiChannel", 'Channel("defaults")', "defaults", [1, 2, 12]),
+    (
+        "file:///tmp/localchan/linux-64::numpy",
+        "localchan/linux-64::numpy",
+        "Channel",
+        'Channel("localchan")',
+        "localchan",
+        [9],
+    ),
+    ("file:///tmp/localchan::numpy", "localchan::numpy", "Channel", 'Channel("localchan")', "localchan", [9]),
+    (
+        "file:///tmp/x/linux-64/numpy-1.0-0.tar.bz2",
+        "x/linux-64::numpy==1.0=0",
+        "Channel",
+        'Channel("x")',
+        "file:///tmp/x",
+        [],
+    ),
+    (
+        "https://cf.example.net/conda-forge/linux-64/numpy-1.8.1-py27_0.conda",
+        "conda-forge/linux-64::numpy==1.8.1=py27_0",
+        "Channel",
+        'Channel("conda-forge")',
+        "https://cf.example.net/conda-forge",
+        [],
+    ),
+    (
+        "https://cf.example.net/conda-forge::numpy",
+        "conda-forge::numpy",
+        "Channel",
+        'Channel("conda-forge")',
+        "conda-forge",
+        [0, 5, 11],
+    ),
+    (
+        "https://conda.anaconda.org/conda-forge/linux-64/numpy-1.8.1-py27_0.tar.bz2",
+        "conda-forge/linux-64::numpy==1.8.1=py27_0",
+        "Channel",
+        'Channel("conda-forge")',
+        "conda-forge",
+        [],
+    ),
+    (
+        "https://conda.anaconda.org/conda-forge/linux-64::numpy",
+        "conda-forge/linux-64::numpy",
+        "Channel",
+        'Channel("conda-forge")',
+        "conda-forge",
+        [0, 5, 11],
+    ),
+    (
+        "https://conda.anaconda.org/conda-forge::numpy",
+        "conda-forge::numpy",
+        "Channel",
+        'Channel("conda-forge")',
+        "conda-forge",
+        [0, 5, 11],
+    ),
+    (
+        "https://example.com/a/b/chan/linux-64::numpy",
+        "a/b/chan/linux-64::numpy",
+        "Channel",
+        'Channel("a/b/chan")',
+        "a/b/chan",
+        [],
+    ),
+    ("https://example.com/chan::numpy", "chan::numpy", "Channel", 'Channel("chan")', "chan", [8]),
+    (
+        "https://example.com/foo/linux-64/numpy-1.8.1-0.conda",
+        "foo/linux-64::numpy==1.8.1=0",
+        "Channel",
+        'Channel("foo")',
+        "https://example.com/foo",
+        [],
+    ),
+    (
+        "https://example.com/linux-64/numpy-1.8.1-0.conda",
+        "/linux-64::numpy==1.8.1=0",
+        "Channel",
+        'Channel("")',
+        "https://example.com",
+        [],
+    ),
+    ("https://example.com/numpy-1.8.1-0.conda", "*[url=https://example.com/numpy-1.8.1-0.conda]", None, None, None, []),
+    (
+        "https://example.com/t/tk-123/foo/linux-64/numpy-1.8.1-0.conda",
+        "foo/linux-64::numpy==1.8.1=0",
+        "Channel",
+        'Channel("foo")',
+        "https://example.com/foo",
+        [],
+    ),
+    ("https://example.com/t/tok-123/chan::numpy", "chan::numpy", "Channel", 'Channel("chan")', "chan", [8]),
+    ("https://example.com::numpy", "::numpy", "Channel", 'Channel("")', "https://example.com", []),
+    (
+        "https://my.mirror.org/api/bioconda/linux-64/numpy-1.8.1-py27_0.conda",
+        "api/bioconda/linux-64::numpy==1.8.1=py27_0",
+        "Channel",
+        'Channel("api/bioconda")',
+        "https://my.mirror.org/api/bioconda",
+        [],
+    ),
+    (
+        "https://my.mirror.org/api/bioconda/linux-64::numpy",
+        "api/bioconda/linux-64::numpy",
+        "Channel",
+        'Channel("api/bioconda")',
+        "api/bioconda",
+        [6],
+    ),
+    (
+        "https://my.mirror.org/api/bioconda::numpy",
+        "api/bioconda::numpy",
+        "Channel",
+        'Channel("api/bioconda")',
+        "api/bioconda",
+        [6],
+    ),
+    (
+        "https://private.example.com/sub/mychan/linux-64/numpy-1.8.1-py27_0.conda",
+        "sub/mychan/linux-64::numpy==1.8.1=py27_0",
+        "Channel",
+        'Channel("sub/mychan")',
+        "https://private.example.com/sub/mychan",
+        [],
+    ),
+    (
+        "https://private.example.com/sub/mychan/linux-64::numpy",
+        "sub/mychan/linux-64::numpy",
+        "Channel",
+        'Channel("sub/mychan")',
+        "sub/mychan",
+        [4],
+    ),
+    (
+        "https://private.example.com/sub/mychan::numpy",
+        "sub/mychan::numpy",
+        "Channel",
+        'Channel("sub/mychan")',
+        "sub/mychan",
+        [4],
+    ),
+    (
+        "https://repo.anaconda.com/pkgs/main/linux-64/numpy-1.8.1-py27_0.conda",
+        "defaults/linux-64::numpy==1.8.1=py27_0",
+        "MultiChannel",
+        'Channel("defaults")',
+        "defaults",
+        [],
+    ),
+    (
+        "https://repo.anaconda.com/pkgs/main/osx-64::numpy",
+        "pkgs/main/osx-64::numpy",
+        "Channel",
+        'Channel("pkgs/main")',
+        "defaults",
+        [],
+    ),
+    (
+        "https://repo.anaconda.com/pkgs/main::numpy",
+        "pkgs/main::numpy",
+        "Channel",
+        'Channel("pkgs/main")',
+        "defaults",
+        [1],
+    ),
+    (
+        "https://repo.anaconda.com/pkgs/r/noarch/numpy-1.8.1-py27_0.conda",
+        "defaults/noarch::numpy==1.8.1=py27_0",
+        "MultiChannel",
+        'Channel("defaults")',
+        "defaults",
+        [],
+    ),
+    ("https://third.example.org/other::numpy", "other::numpy", "Channel", 'Channel("other")', "other", [7]),
+    ("https://u:p@example.com/chan::numpy", "chan::numpy", "Channel", 'Channel("chan")', "chan", [8]),
+    (
+        "https://user:pw@example.com/foo/linux-64/numpy-1.8.1-0.conda",
+        "foo/linux-64::numpy==1.8.1=0",
+        "Channel",
+        'Channel("foo")',
+        "https://example.com/foo",
+        [],
+    ),
+    ("local::numpy", "local::numpy", "MultiChannel", 'Channel("local")', "local", []),
+    ("mychan/label/x::numpy", "mychan/label/x::numpy", "Channel", 'Channel("mychan/label/x")', "mychan/label/x", []),
+    ("mychan/linux-64::numpy", "mychan/linux-64::numpy", "Channel", 'Channel("mychan")', "mychan", []),
+    ("mychan::numpy", "mychan::numpy", "Channel", 'Channel("mychan")', "mychan", [13]),
+    ("mymulti/linux-64::numpy", "mymulti/linux-64::numpy", "Channel", 'Channel("mymulti")', "mymulti", []),
+    ("mymulti::numpy", "mymulti::numpy", "Channel", 'Channel("mymulti")', "mymulti", []),
+    ("numpy", "numpy", None, None, None, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]),
+    ("numpy[channel='^conda-f.*$']", "numpy[channel=^conda-f.*$]", None, None, None, [0, 11, 14]),
+    ("numpy[channel=c*]", "numpy[channel=c*]", None, None, None, [0, 11, 14]),
+    (
+        "numpy[channel=conda-forge,subdir=linux-64]",
+        "conda-forge/linux-64::numpy",
+        "Channel",
+        'Channel("conda-forge")',
+        "conda-forge",
+        [0, 5, 11],
+    ),
+    (
+        "numpy[channel=conda-forge/linux-64]",
+        "conda-forge/linux-64::numpy",
+        "Channel",
+        'Channel("conda-forge")',
+        "conda-forge",
+        [0, 5, 11],
+    ),
+    (
+        "numpy[channel=conda-forge]",
+        "conda-forge::numpy",
+        "Channel",
+        'Channel("conda-forge")',
+        "conda-forge",
+        [0, 5, 11],
+    ),
+    ("numpy[channel=defaults]", "defaults::numpy", "MultiChannel", 'Channel("defaults")', "defaults", [1, 2, 12]),
+    (
+        "numpy[channel=https://conda.anaconda.org/conda-forge/linux-64]",
+        "conda-forge/linux-64::numpy",
+        "Channel",
+        'Channel("conda-forge")',
+        "conda-forge",
+        [0, 5, 11],
+    ),
+    (
+        "numpy[channel=https://private.example.com/sub/mychan]",
+        "sub/mychan::numpy",
+        "Channel",
+        'Channel("sub/mychan")',
+        "sub/mychan",
+        [4],
+    ),
+    ("numpy[channel=mychan]", "mychan::numpy", "Channel", 'Channel("mychan")', "mychan", [13]),
+    ("pkgs/free::numpy", "pkgs/free::numpy", "Channel", 'Channel("pkgs/free")', "pkgs/free", [3]),
+    (
+        "pkgs/main/linux-64::numpy 1.8.1 py27_0",
+        "pkgs/main/linux-64::numpy==1.8.1=py27_0",
+        "Channel",
+        'Channel("pkgs/main")',
+        "defaults",
+        [1],
+    ),
+    ("pkgs/main::numpy", "pkgs/main::numpy", "Channel", 'Channel("pkgs/main")', "defaults", [1]),
+    ("pkgs/r::numpy", "pkgs/r::numpy", "Channel", 'Channel("pkgs/r")', "defaults", [2]),
+]
+
+CUSTOM_CHANNEL_TABLE = [
+    ("*/linux-64::numpy", "numpy[subdir=linux-64]", None, None, None, [0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14]),
+    ("*::numpy", "numpy", None, None, None, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]),
+    ("*conda-forge*::numpy", "numpy[channel=*conda-forge*]", None, None, None, [14]),
+    ("*main*::numpy", "numpy[channel=*main*]", None, None, None, []),
+    ("/tmp/localchan::numpy", "localchan::numpy", "Channel", 'Channel("localchan")', "localchan", [9]),
+    ("::numpy", "numpy", None, None, None, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]),
+    ("<unknown>::numpy", "<unknown>::numpy", "Channel", 'Channel("<unknown>")', "<unknown>", [10]),
+    ("bioconda::numpy", "bioconda::numpy", "Channel", 'Channel("bioconda")', "bioconda", [6]),
+    ("c*::numpy", "numpy[channel=c*]", None, None, None, [14]),
+    (
+        "conda-forge/label/dev::numpy",
+        "conda-forge/label/dev::numpy",
+        "Channel",
+        'Channel("conda-forge/label/dev")',
+        "conda-forge/label/dev",
+        [14],
+    ),
+    (
+        "conda-forge/linux-64::numpy",
+        "conda-forge/linux-64::numpy",
+        "Channel",
+        'Channel("conda-forge")',
+        "mymulti",
+        [0, 5, 11],
+    ),
+    (
+        "conda-forge/linux-64::numpy[subdir=osx-64]",
+        "conda-forge/osx-64::numpy",
+        "Channel",
+        'Channel("conda-forge")',
+        "mymulti",
+        [],
+    ),
+    (
+        "conda-forge/noarch::numpy >=1",
+        "conda-forge/noarch::numpy[version='>=1']",
+        "Channel",
+        'Channel("conda-forge")',
+        "mymulti",
+        [],
+    ),
+    ("conda-forge::*", "conda-forge::*", "Channel", 'Channel("conda-forge")', "mymulti", [0, 5, 11]),
+    ("conda-forge::num*", "conda-forge::num*", "Channel", 'Channel("conda-forge")', "mymulti", [0, 5, 11]),
+    ("conda-forge::numpy", "conda-forge::numpy", "Channel", 'Channel("conda-forge")', "mymulti", [0, 5, 11]),
+    ("conda-forge::numpy[channel=bioconda]", "bioconda::numpy", "Channel", 'Channel("bioconda")', "bioconda", [6]),
+    (
+        "conda-forge::numpy[subdir=osx-64]",
+        "conda-forge/osx-64::numpy",
+        "Channel",
+        'Channel("conda-forge")',
+        "mymulti",
+        [],
+    ),
+    (
+        "conda-forge::numpy[url=https://x.org/linux-64/numpy-1-0.conda]",
+        "conda-forge::numpy",
+        "Channel",
+        'Channel("conda-forge")',
+        "mymulti",
+        [],
+    ),
+    (
+        "defaults/linux-64::numpy",
+        "defaults/linux-64::numpy",
+        "MultiChannel",
+        'Channel("defaults")',
+        "defaults",
+        [1, 12],
+    ),
+    ("defaults::numpy", "defaults::numpy", "MultiChannel", 'Channel("defaults")', "defaults", [1, 2, 12]),
+    (
+        "file:///tmp/localchan/linux-64::numpy",
+        "localchan/linux-64::numpy",
+        "Channel",
+        'Channel("localchan")',
+        "localchan",
+        [9],
+    ),
+    ("file:///tmp/localchan::numpy", "localchan::numpy", "Channel", 'Channel("localchan")', "localchan", [9]),
+    (
+        "file:///tmp/x/linux-64/numpy-1.0-0.tar.bz2",
+        "x/linux-64::numpy==1.0=0",
+        "Channel",
+        'Channel("x")',
+        "file:///tmp/x",
+        [],
+    ),
+    (
+        "https://cf.example.net/conda-forge/linux-64/numpy-1.8.1-py27_0.conda",
+        "mymulti/linux-64::numpy==1.8.1=py27_0",
+        "MultiChannel",
+        'Channel("mymulti")',
+        "mymulti",
+        [],
+    ),
+    (
+        "https://cf.example.net/conda-forge::numpy",
+        "conda-forge::numpy",
+        "Channel",
+        'Channel("conda-forge")',
+        "mymulti",
+        [0, 5, 11],
+    ),
+    (
+        "https://conda.anaconda.org/conda-forge/linux-64/numpy-1.8.1-py27_0.tar.bz2",
+        "mymulti/linux-64::numpy==1.8.1=py27_0",
+        "MultiChannel",
+        'Channel("mymulti")',
+        "mymulti",
+        [],
+    ),
+    (
+        "https://conda.anaconda.org/conda-forge/linux-64::numpy",
+        "conda-forge/linux-64::numpy",
+        "Channel",
+        'Channel("conda-forge")',
+        "mymulti",
+        [0, 5, 11],
+    ),
+    (
+        "https://conda.anaconda.org/conda-forge::numpy",
+        "conda-forge::numpy",
+        "Channel",
+        'Channel("conda-forge")',
+        "mymulti",
+        [0, 5, 11],
+    ),
+    (
+        "https://example.com/a/b/chan/linux-64::numpy",
+        "a/b/chan/linux-64::numpy",
+        "Channel",
+        'Channel("a/b/chan")',
+        "a/b/chan",
+        [],
+    ),
+    ("https://example.com/chan::numpy", "chan::numpy", "Channel", 'Channel("chan")', "chan", [8]),
+    (
+        "https://example.com/foo/linux-64/numpy-1.8.1-0.conda",
+        "foo/linux-64::numpy==1.8.1=0",
+        "Channel",
+        'Channel("foo")',
+        "https://example.com/foo",
+        [],
+    ),
+    (
+        "https://example.com/linux-64/numpy-1.8.1-0.conda",
+        "/linux-64::numpy==1.8.1=0",
+        "Channel",
+        'Channel("")',
+        "https://example.com",
+        [],
+    ),
+    ("https://example.com/numpy-1.8.1-0.conda", "*[url=https://example.com/numpy-1.8.1-0.conda]", None, None, None, []),
+    (
+        "https://example.com/t/tk-123/foo/linux-64/numpy-1.8.1-0.conda",
+        "foo/linux-64::numpy==1.8.1=0",
+        "Channel",
+        'Channel("foo")',
+        "https://example.com/foo",
+        [],
+    ),
+    ("https://example.com/t/tok-123/chan::numpy", "chan::numpy", "Channel", 'Channel("chan")', "chan", [8]),
+    ("https://example.com::numpy", "::numpy", "Channel", 'Channel("")', "https://example.com", []),
+    (
+        "https://my.mirror.org/api/bioconda/linux-64/numpy-1.8.1-py27_0.conda",
+        "bioconda/linux-64::numpy==1.8.1=py27_0",
+        "Channel",
+        'Channel("bioconda")',
+        "bioconda",
+        [],
+    ),
+    (
+        "https://my.mirror.org/api/bioconda/linux-64::numpy",
+        "bioconda/linux-64::numpy",
+        "Channel",
+        'Channel("bioconda")',
+        "bioconda",
+        [6],
+    ),
+    ("https://my.mirror.org/api/bioconda::numpy", "bioconda::numpy", "Channel", 'Channel("bioconda")', "bioconda", [6]),
+    (
+        "https://private.example.com/sub/mychan/linux-64/numpy-1.8.1-py27_0.conda",
+        "mymulti/linux-64::numpy==1.8.1=py27_0",
+        "MultiChannel",
+        'Channel("mymulti")',
+        "mymulti",
+        [],
+    ),
+    (
+        "https://private.example.com/sub/mychan/linux-64::numpy",
+        "mychan/linux-64::numpy",
+        "Channel",
+        'Channel("mychan")',
+        "mymulti",
+        [4],
+    ),
+    (
+        "https://private.example.com/sub/mychan::numpy",
+        "mychan::numpy",
+        "Channel",
+        'Channel("mychan")',
+        "mymulti",
+        [4, 13],
+    ),
+    (
+        "https://repo.anaconda.com/pkgs/main/linux-64/numpy-1.8.1-py27_0.conda",
+        "defaults/linux-64::numpy==1.8.1=py27_0",
+        "MultiChannel",
+        'Channel("defaults")',
+        "defaults",
+        [],
+    ),
+    (
+        "https://repo.anaconda.com/pkgs/main/osx-64::numpy",
+        "pkgs/main/osx-64::numpy",
+        "Channel",
+        'Channel("pkgs/main")',
+        "defaults",
+        [],
+    ),
+    (
+        "https://repo.anaconda.com/pkgs/main::numpy",
+        "pkgs/main::numpy",
+        "Channel",
+        'Channel("pkgs/main")',
+        "defaults",
+        [1],
+    ),
+    (
+        "https://repo.anaconda.com/pkgs/r/noarch/numpy-1.8.1-py27_0.conda",
+        "defaults/noarch::numpy==1.8.1=py27_0",
+        "MultiChannel",
+        'Channel("defaults")',
+        "defaults",
+        [],
+    ),
+    ("https://third.example.org/other::numpy", "other::numpy", "Channel", 'Channel("other")', "mymulti", [7]),
+    ("https://u:p@example.com/chan::numpy", "chan::numpy", "Channel", 'Channel("chan")', "chan", [8]),
+    (
+        "https://user:pw@example.com/foo/linux-64/numpy-1.8.1-0.conda",
+        "foo/linux-64::numpy==1.8.1=0",
+        "Channel",
+        'Channel("foo")',
+        "https://example.com/foo",
+        [],
+    ),
+    ("local::numpy", "local::numpy", "MultiChannel", 'Channel("local")', "local", []),
+    ("mychan/label/x::numpy", "mychan/label/x::numpy", "Channel", 'Channel("mychan/label/x")', "mychan/label/x", []),
+    ("mychan/linux-64::numpy", "mychan/linux-64::numpy", "Channel", 'Channel("mychan")', "mymulti", [4]),
+    ("mychan::numpy", "mychan::numpy", "Channel", 'Channel("mychan")', "mymulti", [4, 13]),
+    (
+        "mymulti/linux-64::numpy",
+        "mymulti/linux-64::numpy",
+        "MultiChannel",
+        'Channel("mymulti")',
+        "mymulti",
+        [0, 4, 5, 7, 11],
+    ),
+    ("mymulti::numpy", "mymulti::numpy", "MultiChannel", 'Channel("mymulti")', "mymulti", [0, 4, 5, 7, 11, 13]),
+    ("numpy", "numpy", None, None, None, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]),
+    ("numpy[channel='^conda-f.*$']", "numpy[channel=^conda-f.*$]", None, None, None, [14]),
+    ("numpy[channel=c*]", "numpy[channel=c*]", None, None, None, [14]),
+    (
+        "numpy[channel=conda-forge,subdir=linux-64]",
+        "conda-forge/linux-64::numpy",
+        "Channel",
+        'Channel("conda-forge")',
+        "mymulti",
+        [0, 5, 11],
+    ),
+    (
+        "numpy[channel=conda-forge/linux-64]",
+        "conda-forge/linux-64::numpy",
+        "Channel",
+        'Channel("conda-forge")',
+        "mymulti",
+        [0, 5, 11],
+    ),
+    ("numpy[channel=conda-forge]", "conda-forge::numpy", "Channel", 'Channel("conda-forge")', "mymulti", [0, 5, 11]),
+    ("numpy[channel=defaults]", "defaults::numpy", "MultiChannel", 'Channel("defaults")', "defaults", [1, 2, 12]),
+    (
+        "numpy[channel=https://conda.anaconda.org/conda-forge/linux-64]",
+        "conda-forge/linux-64::numpy",
+        "Channel",
+        'Channel("conda-forge")',
+        "mymulti",
+        [0, 5, 11],
+    ),
+    (
+        "numpy[channel=https://private.example.com/sub/mychan]",
+        "mychan::numpy",
+        "Channel",
+        'Channel("mychan")',
+        "mymulti",
+        [4, 13],
+    ),
+    ("numpy[channel=mychan]", "mychan::numpy", "Channel", 'Channel("mychan")', "mymulti", [4, 13]),
+    ("pkgs/free::numpy", "pkgs/free::numpy", "Channel", 'Channel("pkgs/free")', "pkgs/free", [3]),
+    (
+        "pkgs/main/linux-64::numpy 1.8.1 py27_0",
+        "pkgs/main/linux-64::numpy==1.8.1=py27_0",
+        "Channel",
+        'Channel("pkgs/main")',
+        "defaults",
+        [1],
+    ),
+    ("pkgs/main::numpy", "pkgs/main::numpy", "Channel", 'Channel("pkgs/main")', "defaults", [1]),
+    ("pkgs/r::numpy", "pkgs/r::numpy", "Channel", 'Channel("pkgs/r")', "defaults", [2]),
+]
+
+
+def _channel_records() -> list[dict]:
+    base = {"name": "numpy", "version": "1.8.1", "build": "py27_0", "build_number": 0, "subdir": "linux-64"}
+    return [dict(base, **extra) for extra in CHANNEL_RECORDS]
+
+
+def _check_channel_row(
+    spec: str, text: str, kind: str | None, channel_repr: str | None, canonical: str | None, matches: list[int]
+) -> None:
+    ms = MatchSpec(spec)
+    assert str(ms) == text
+    assert repr(ms) == f'MatchSpec("{text}")'
+    exact = ms.get_exact_value("channel")
+    if kind is None:
+        assert exact is None
+    else:
+        assert isinstance(exact, Channel)
+        assert type(exact).__name__ == kind
+        assert repr(exact) == channel_repr
+        assert exact.canonical_name == canonical
+        assert ms.get_raw_value("channel") is exact
+    dicts = _channel_records()
+    assert [i for i, r in enumerate(dicts) if ms.match(r)] == matches
+    records = [PackageRecord(**r) for r in dicts]
+    assert [i for i, r in enumerate(records) if ms.match(r)] == matches
+    if not text.startswith("::"):  # a channel without a name prints as '::name', which conda reads as no channel
+        assert str(MatchSpec(str(ms))) == text
+    assert pickle.loads(pickle.dumps(ms)) == ms
+
+
+@pytest.mark.parametrize(("spec", "text", "kind", "channel_repr", "canonical", "matches"), DEFAULT_CHANNEL_TABLE)
+def test_channels_like_conda(
+    spec: str, text: str, kind: str | None, channel_repr: str | None, canonical: str | None, matches: list[int]
+) -> None:
+    _check_channel_row(spec, text, kind, channel_repr, canonical, matches)
+
+
+@pytest.mark.parametrize(("spec", "text", "kind", "channel_repr", "canonical", "matches"), CUSTOM_CHANNEL_TABLE)
+def test_channels_like_conda_with_a_condarc(
+    use_condarc: Callable[[str], Path],
+    spec: str,
+    text: str,
+    kind: str | None,
+    channel_repr: str | None,
+    canonical: str | None,
+    matches: list[int],
+) -> None:
+    use_condarc(CUSTOM_CONDARC)
+    _check_channel_row(spec, text, kind, channel_repr, canonical, matches)
+
+
+def test_channel_keywords_and_dist_strings(use_condarc: Callable[[str], Path]) -> None:
+    ms = MatchSpec(name="numpy", channel=Channel("conda-forge/linux-64"))
+    assert str(ms) == "conda-forge::numpy"
+    assert repr(ms.get_exact_value("channel")) == 'Channel("conda-forge/linux-64")'
+    # a channel keyword keeps the whole Channel; a spec string keeps only its name
+    ms = MatchSpec("numpy", channel="https://private.example.com/sub/mychan")
+    assert str(ms) == "sub/mychan::numpy"
+    assert ms.get_exact_value("channel").base_url == "https://private.example.com/sub/mychan"
+    ms = MatchSpec("https://private.example.com/sub/mychan::numpy")
+    assert ms.get_exact_value("channel").base_url == "https://conda.anaconda.org/sub/mychan"
+    assert isinstance(MatchSpec("numpy", channel="defaults").get_exact_value("channel"), MultiChannel)
+    ms = MatchSpec.from_dist_str("https://example.com/chan::numpy-1.0-0.conda")
+    assert str(ms) == "chan::numpy==1.0=0"
+    assert ms.get_exact_value("channel").base_url == "https://example.com/chan"
+
+    use_condarc(CUSTOM_CONDARC)
+    ms = MatchSpec("numpy", channel="https://private.example.com/sub/mychan")
+    assert str(ms) == "mychan::numpy"
+    assert ms.get_exact_value("channel").canonical_name == "mymulti"
+    assert isinstance(MatchSpec("numpy", channel="mymulti").get_exact_value("channel"), MultiChannel)
+    ms = MatchSpec.from_dist_str("conda-forge/linux-64::numpy-1.0-0")
+    assert str(ms) == "conda-forge/linux-64::numpy==1.0=0"
+    assert ms.get_exact_value("channel").base_url == "https://cf.example.net/conda-forge"
+
+
+def test_merging_specs_with_channels() -> None:
+    merged = MatchSpec.merge(["conda-forge::numpy", "conda-forge::numpy>1", "defaults::scipy", "scipy 1.*"])
+    assert [str(m) for m in merged] == ["conda-forge::numpy[version='>1']", "defaults::scipy=1"]
+    assert isinstance(merged[0].get_exact_value("channel"), Channel)
+    with pytest.raises(ValueError, match=r'Incompatible component merge:\n  - Channel\("bioconda"\)'):
+        MatchSpec.merge(["conda-forge::numpy", "bioconda::numpy"])
+    assert [str(m) for m in MatchSpec.union(["conda-forge::numpy", "bioconda::numpy"])] == [
+        "bioconda|conda-forge::numpy"
+    ]
+
+
+def test_equality_by_channel_name() -> None:
+    assert MatchSpec("conda-forge::numpy") == MatchSpec("https://conda.anaconda.org/conda-forge::numpy")
+    assert hash(MatchSpec("conda-forge::numpy")) == hash(MatchSpec("https://conda.anaconda.org/conda-forge::numpy"))
+    assert MatchSpec("defaults::numpy") != MatchSpec("pkgs/main::numpy")
+    assert MatchSpec(name="numpy", channel=Channel("conda-forge/linux-64")) == MatchSpec("conda-forge::numpy")
+
+
+def test_parse_caches_follow_the_configuration(use_condarc: Callable[[str], Path]) -> None:
+    from conda_exports.context import reset_context
+
+    other = dict(RECORD, channel="https://third.example.org/other/linux-64")
+    before = MatchSpec("mychan::numpy")
+    assert before.get_exact_value("channel").base_url == "https://conda.anaconda.org/mychan"
+    assert str(MatchSpec("https://my.mirror.org/api/bioconda::numpy")) == "api/bioconda::numpy"
+    assert not MatchSpec("mymulti::numpy").match(other)
+
+    use_condarc(CUSTOM_CONDARC)
+    after = MatchSpec("mychan::numpy")
+    assert after is not before
+    assert after.get_exact_value("channel").base_url == "https://private.example.com/sub/mychan"
+    assert str(MatchSpec("https://my.mirror.org/api/bioconda::numpy")) == "bioconda::numpy"
+    assert MatchSpec("bioconda::numpy").get_exact_value("channel").base_url == "https://my.mirror.org/api/bioconda"
+    assert MatchSpec("mymulti::numpy").match(other)
+    assert MatchSpec("mymulti::numpy") is MatchSpec("mymulti::numpy")  # cached again until the next reset
+
+    reset_context(())
+    assert MatchSpec("mychan::numpy").get_exact_value("channel").base_url == "https://conda.anaconda.org/mychan"
+    assert not MatchSpec("mymulti::numpy").match(other)
+
+
+def test_invalid_channel_is_an_invalid_spec() -> None:
+    # conda lets urllib's ValueError('Invalid IPv6 URL') out
+    with pytest.raises(InvalidMatchSpec, match="Invalid IPv6 URL"):
+        MatchSpec("http://[::1::numpy")

@@ -92,6 +92,9 @@ class _Config:
 
 _CONFIG: _Config | None = None
 _CONFIG_BUILDING = False
+# bumped whenever cached Channels are forgotten, so caches of things built from Channels
+# (MatchSpec's) can tell that the configuration changed
+_GENERATION = 0
 
 
 def _config(ctx: Any = None) -> _Config:
@@ -100,7 +103,7 @@ def _config(ctx: Any = None) -> _Config:
     Built on first use after each context reset (``reset_context`` calls
     ``Channel._reset_state``); the context's Channel-valued properties read it from here.
     """
-    global _CONFIG, _CONFIG_BUILDING
+    global _CONFIG, _CONFIG_BUILDING, _GENERATION
     if ctx is None:
         ctx = _context()
     config = _CONFIG
@@ -109,6 +112,8 @@ def _config(ctx: Any = None) -> _Config:
     if _CONFIG_BUILDING:
         raise RuntimeError("the channel configuration refers to itself while being built")
     _CONFIG_BUILDING = True
+    if config is not None:  # another context object: what was derived from the old one is stale
+        _GENERATION += 1
     try:
         Channel._cache_.clear()
         config = _CONFIG = _Config(ctx)
@@ -158,9 +163,10 @@ class Channel(metaclass=ChannelType):
     @staticmethod
     def _reset_state() -> None:
         """Forgets cached channels and channel configuration (after the context changed)."""
-        global _CONFIG
+        global _CONFIG, _GENERATION
         Channel._cache_.clear()
         _CONFIG = None
+        _GENERATION += 1
 
     def __init__(
         self,

@@ -4,17 +4,22 @@ Accepts every spec string conda 25.1 accepts (``numpy``, ``numpy 1.8*``, ``numpy
 ``conda-forge/linux-64::numpy>=1.8[build=py*]``, package URLs, ...), normalises ``str()`` as
 conda does, and matches records. Behaviour is conda's; the code is this package's own.
 
+Channels are ``conda_exports.models.channel.Channel`` objects, read through the current
+configuration (``channel_alias``, ``custom_channels``, ``custom_multichannels``) as conda's
+are: the channel part of a spec string keeps only the channel's name (``https://host/chan::x``
+becomes ``chan::x``), ``get_exact_value('channel')`` is a ``Channel`` (a ``MultiChannel`` for
+``defaults``), and a record's channel matches by name or canonical name, so ``defaults::x``
+matches a ``pkgs/main`` record. A ``*`` glob or ``^regex$`` matches the canonical name.
+
 Cost: a spec string is parsed once (a per-string cache, as conda has; MatchSpec objects are
 immutable, so ``MatchSpec(s)`` of a string seen before returns the same object) and each
 field becomes a small matcher object that is itself cached per (field, value), so the
-depends entries of a large index, which repeat a lot, parse into shared objects. Measured
-(benches/bench_version.py, 100k real-shaped depends entries, caches cleared per round):
-about 3x faster than conda 25.1; py-rattler's compiled MatchSpec is faster still. ``MatchSpec`` keeps no ``Channel`` object: the
-channel part is kept as conda's channel *name* (``conda-forge``, ``pkgs/main``) computed by
-a small private normaliser that follows conda's default configuration (``channel_alias``
-``https://conda.anaconda.org``, default channels ``pkgs/main`` and ``pkgs/r``). A record's
-channel is compared by that name, or by ``.name`` / ``.canonical_name`` when the record
-carries a channel object.
+depends entries of a large index, which repeat a lot, parse into shared objects; a channel
+string becomes a Channel once. These caches hold configuration-dependent values, so they are
+emptied when ``reset_context()`` changes the configuration (deliberately unlike conda, whose
+parse caches keep what the old configuration gave). Measured (benches/bench_version.py, 100k
+real-shaped depends entries, caches cleared per round): about 3x faster than conda 25.1;
+py-rattler's compiled MatchSpec is faster still.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from ..exceptions import InvalidMatchSpec, InvalidSpec
+from . import channel as _channel_module
+from .channel import Channel
 from .version import BuildNumberMatch, VersionSpec
 
 __all__ = ["MatchSpec"]
@@ -34,125 +41,51 @@ __all__ = ["MatchSpec"]
 _CACHE_LIMIT = 1 << 17
 
 # ---------------------------------------------------------------------------
-# channels, as conda's default configuration names them
+# channels: conda_exports.models.channel.Channel, under the current configuration
 
-_KNOWN_SUBDIRS = frozenset(
-    (
-        "emscripten-wasm32",
-        "wasi-wasm32",
-        "freebsd-64",
-        "linux-32",
-        "linux-64",
-        "linux-aarch64",
-        "linux-armv6l",
-        "linux-armv7l",
-        "linux-ppc64",
-        "linux-ppc64le",
-        "linux-riscv64",
-        "linux-s390x",
-        "osx-64",
-        "osx-arm64",
-        "win-32",
-        "win-64",
-        "win-arm64",
-        "zos-z",
-        "noarch",
-    )
-)
-_ALIAS_HOST = "conda.anaconda.org"
-_DEFAULTS_HOST = "repo.anaconda.com"
-_DEFAULT_CHANNELS = frozenset(("pkgs/main", "pkgs/r"))
 _URL = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*)://([^/]*)(.*)")
-_TOKEN = re.compile(r"/t/[^/]+")
+
+# channel string -> (the name MatchSpec keeps, subdir), for the current configuration
+_CHANNEL_CACHE: dict[str, tuple[str | None, str | None]] = {}
+# the channel module's generation the caches below were filled under
+_SEEN_GENERATION = [_channel_module._GENERATION]
 
 
-class _ChannelInfo:
-    """What conda's Channel would say about a channel string: name, canonical name, subdir, file."""
-
-    __slots__ = ("name", "canonical_name", "subdir", "package_filename", "base_url")
-
-    def __init__(self, name: str, canonical: str, subdir: str | None, filename: str | None, base: str | None) -> None:
-        self.name = name
-        self.canonical_name = canonical
-        self.subdir = subdir
-        self.package_filename = filename
-        self.base_url = base
+def _check_configuration() -> None:
+    """Empties every cache holding Channels or channel names when the context was reset."""
+    generation = _channel_module._GENERATION
+    if generation != _SEEN_GENERATION[0]:
+        _SEEN_GENERATION[0] = generation
+        for cache in (_SPEC_CACHE, _PARSE_CACHE, _MATCHER_CACHE, _CHANNEL_CACHE):
+            cache.clear()
 
 
-def _split_tail(path: str) -> tuple[str, str | None, str | None]:
-    """Strips a package file name and a known subdir off the end of a channel path."""
-    path = path.rstrip("/")
-    filename = None
-    last = path.rsplit("/", 1)[-1]
-    if last.endswith((".conda", ".tar.bz2")):
-        filename = last
-        path = path[: -len(last)].rstrip("/")
-        last = path.rsplit("/", 1)[-1]
-    subdir = None
-    if last in _KNOWN_SUBDIRS:
-        subdir = last
-        path = path[: -len(last)].rstrip("/")
-    return path, subdir, filename
-
-
-_CHANNEL_CACHE: dict[str, _ChannelInfo] = {}
-
-
-def _channel_info(value: str) -> _ChannelInfo:
-    """Parses a channel name, URL or path the way conda's Channel does with default settings."""
-    info = _CHANNEL_CACHE.get(value)
-    if info is not None:
-        return info
-    text = value
-    m = _URL.match(text)
-    if m is None and (text.startswith(("/", "./", "../", "~", "\\")) or text in (".", "..") or text[1:3] == ":\\"):
-        text = "file://" + os.path.abspath(os.path.expanduser(text)).replace("\\", "/")
-        m = _URL.match(text)
-    if m is None:
-        path, subdir, filename = _split_tail(text)
-        canonical = "defaults" if path in _DEFAULT_CHANNELS else path
-        host = _DEFAULTS_HOST if path in _DEFAULT_CHANNELS else _ALIAS_HOST
-        base = None if path in ("defaults", "local") else f"https://{host}/{path}".rstrip("/")
-        info = _ChannelInfo(path, canonical, subdir, filename, base)
-    else:
-        scheme, netloc, path = m.groups()
-        netloc = netloc.rsplit("@", 1)[-1]  # credentials are never part of the name
-        path = _TOKEN.sub("", path, count=1) if path.startswith("/t/") else path
-        path, subdir, filename = _split_tail(path)
-        path = path.strip("/")
-        base = f"{scheme}://{netloc}/{path}" if path else f"{scheme}://{netloc}"
-        if scheme == "file":
-            name = path.rsplit("/", 1)[-1]
-            canonical = base
-        elif netloc == _ALIAS_HOST:
-            name = canonical = path
-        elif netloc == _DEFAULTS_HOST and path in _DEFAULT_CHANNELS:
-            name, canonical = path, "defaults"
-        else:
-            name, canonical = path, base
-        info = _ChannelInfo(name, canonical, subdir, filename, base)
-    if len(_CHANNEL_CACHE) < _CACHE_LIMIT:
-        _CHANNEL_CACHE[value] = info
-    return info
+def _channel(value: object) -> Channel:
+    """``Channel(value)``; a value no Channel can be made of is an ``InvalidMatchSpec``."""
+    try:
+        return Channel(value)
+    except ValueError as exc:
+        if isinstance(exc, InvalidSpec):
+            raise
+        raise InvalidMatchSpec(str(value), str(exc)) from None
 
 
 def _parse_channel(value: str | None) -> tuple[str | None, str | None]:
-    """The channel name (or URL when it has none) and the subdir of a spec's channel part."""
+    """The channel name (its base URL when it has none) and the subdir of a spec's channel part.
+
+    As in conda, only the name is kept: ``https://host/chan::x`` becomes channel ``chan``,
+    read back through the configuration (``channel_alias``, ``custom_channels``).
+    """
     if not value:
         return None, None
-    info = _channel_info(value)
-    return info.name or info.base_url, info.subdir
-
-
-def _record_channel_names(channel: object) -> tuple[str, ...]:
-    """The names a record's channel answers to: its name and its canonical name."""
-    if channel is None:
-        return ("<unknown>",)
-    name = getattr(channel, "name", None)
-    if name is not None and not isinstance(channel, str):
-        return (name, getattr(channel, "canonical_name", name))
-    info = _channel_info(str(channel))
-    return (info.name, info.canonical_name)
+    cached = _CHANNEL_CACHE.get(value)
+    if cached is None:
+        chn = _channel(value)
+        cached = (chn.name or chn.base_url, chn.subdir)
+        if len(_CHANNEL_CACHE) >= _CACHE_LIMIT:
+            _CHANNEL_CACHE.clear()
+        _CHANNEL_CACHE[value] = cached
+    return cached
 
 
 # ---------------------------------------------------------------------------
@@ -184,7 +117,9 @@ class _Matcher:
         return self.raw_value
 
     def union(self, other: _Matcher) -> str:
-        return "|".join({str(self.raw_value), str(other.raw_value)})
+        # a TypeError for values that are not strings (Channels, feature sets): the caller
+        # then joins the str() of both matchers, as conda does
+        return "|".join({self.raw_value, other.raw_value})  # type: ignore[arg-type]
 
     def __str__(self) -> str:
         return str(self._raw_value)
@@ -328,29 +263,38 @@ class FeatureMatch(_Matcher):
 
 
 class ChannelMatch(GlobStrMatch):
-    """A channel: a name (compared by channel name), or a glob / regex on the canonical name."""
+    """A channel: a Channel (matched by name or canonical name, so ``defaults`` matches its
+    ``pkgs/main``), or a ``*`` glob / ``^regex$`` on the record channel's canonical name."""
 
     __slots__ = ()
 
     def __init__(self, value: object) -> None:
-        text = str(value)
-        if isinstance(value, str) and (text.startswith("^") and text.endswith("$") or "*" in text):
-            try:
-                is_regex = text.startswith("^") and text.endswith("$")
-                self._re = re.compile(text if is_regex else "^(?:{})$".format(text.replace("*", ".*")))
-            except re.error as exc:
-                raise InvalidMatchSpec(text, f"Contains an invalid regular expression. '{exc}'") from None
-            self._raw_value = text
-        else:
-            self._re = None
-            name = getattr(value, "name", None)
-            self._raw_value = name if name is not None and not isinstance(value, str) else _channel_info(text).name
+        self._re = None
+        if isinstance(value, str):
+            if value.startswith("^") and value.endswith("$") or "*" in value:
+                try:
+                    is_regex = value.startswith("^") and value.endswith("$")
+                    self._re = re.compile(value if is_regex else "^(?:{})$".format(value.replace("*", ".*")))
+                except re.error as exc:
+                    raise InvalidMatchSpec(value, f"Contains an invalid regular expression. '{exc}'") from None
+            else:
+                value = _channel(value)
+        self._raw_value = value  # a Channel, a pattern, or (as conda allows) any other object given
 
     def match(self, other: object) -> bool:
-        names = _record_channel_names(getattr(other, "_raw_value", other))
+        raw = getattr(other, "_raw_value", other)
+        channel = raw if isinstance(raw, Channel) else Channel(raw)
         if self._re is not None:
-            return self._re.match(names[1]) is not None
-        return self._raw_value in names
+            return self._re.match(channel.canonical_name) is not None
+        return self._raw_value.name in (channel.name, channel.canonical_name)  # type: ignore[attr-defined]
+
+    @property
+    def matches_all(self) -> bool:
+        return isinstance(self._raw_value, str) and self._raw_value == "*"
+
+    def __str__(self) -> str:
+        name = getattr(self._raw_value, "name", None)
+        return str(self._raw_value) if name is None else f"{name}"
 
     def __repr__(self) -> str:
         return f"'{self}'"
@@ -379,6 +323,9 @@ def _make_component(field: str, value: object) -> object:
             return cached
     elif hasattr(value, "match"):
         return value  # already a matcher
+    elif isinstance(value, Channel):
+        # not cached: equal Channels may differ in subdir, and get_exact_value gives this one
+        return ChannelMatch(value)
     key = (field, value)
     try:
         cached = _MATCHER_CACHE.get(key)
@@ -433,17 +380,22 @@ def _split_dist_name(filename: str, original: str) -> tuple[str, str, str]:
 
 def _parse_package_file(spec: str) -> dict:
     if _URL.match(spec) is None:
-        spec = unquote("file://" + os.path.abspath(os.path.expanduser(os.path.expandvars(spec))).replace("\\", "/"))
-    info = _channel_info(spec)
-    if info.subdir and info.package_filename:
-        name, version, build = _split_dist_name(info.package_filename, spec)
+        try:
+            path = os.path.abspath(os.path.expanduser(os.path.expandvars(spec)))
+        except ValueError as exc:  # a NUL in a "~user" part (conda lets the ValueError out)
+            raise InvalidMatchSpec(spec, str(exc)) from None
+        spec = unquote("file://" + path.replace("\\", "/"))
+    chn = _channel(spec)
+    if chn.subdir:
+        filename = chn.package_filename or ""
+        name, version, build = _split_dist_name(filename, spec)
         return {
-            "channel": info.canonical_name,
-            "subdir": info.subdir,
+            "channel": chn.canonical_name,
+            "subdir": chn.subdir,
             "name": name,
             "version": version,
             "build": build,
-            "fn": info.package_filename,
+            "fn": filename,
             "url": spec,
         }
     path = unquote(spec[7:]) if spec.startswith("file://") else spec
@@ -587,7 +539,7 @@ class _DictRecord:
             return value
         if field == "channel":
             url = d.get("url")
-            return url.rsplit("/", 1)[0] if url else "<unknown>"
+            return url or "<unknown>"  # as conda's PackageRecord: the Channel of the url
         if field == "fn":
             url = d.get("url")
             if url:
@@ -596,7 +548,7 @@ class _DictRecord:
         if field == "subdir":
             # as conda's PackageRecord: the url's subdir, else the running platform's
             url = d.get("url")
-            return (_channel_info(str(url)).subdir if url else None) or _platform_subdir()
+            return (_channel(str(url)).subdir if url else None) or _platform_subdir()
         if field == "build_number":
             return 0
         return None
@@ -638,6 +590,8 @@ class MatchSpec:
     FIELD_NAMES_SET = frozenset(FIELD_NAMES)
 
     def __new__(cls, spec_arg: object = None, **kwargs: object) -> MatchSpec:
+        if _channel_module._GENERATION != _SEEN_GENERATION[0]:
+            _check_configuration()
         try:
             if not spec_arg:
                 return cls._create(kwargs)
@@ -708,7 +662,7 @@ class MatchSpec:
         if "::" in dist_str:
             channel_subdir, dist_str = dist_str.split("::", 1)
             channel, _, subdir = channel_subdir.rpartition("/")
-            if channel and subdir in _KNOWN_SUBDIRS:
+            if channel and subdir in _channel_module._known_subdirs():
                 parts["channel"] = channel
                 parts["subdir"] = subdir
             else:
@@ -840,8 +794,8 @@ class MatchSpec:
         brackets: list[str] = []
 
         channel = c.get("channel")
-        # a channel name counts even when empty, as conda's (always true) Channel objects do
-        channel_exact = channel is not None and channel.exact_value is not None
+        # a Channel is true unless it has neither location nor name
+        channel_exact = channel is not None and bool(channel.exact_value)
         if channel_exact:
             out.append(str(channel))
         elif channel is not None and not channel.matches_all:
