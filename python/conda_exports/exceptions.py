@@ -39,16 +39,23 @@ class CondaError(Exception):
             return str(self.message)
 
     def dump_map(self) -> dict[str, Any]:
-        result = {k: v for k, v in vars(self).items() if not k.startswith("_")}
-        result.update(
-            exception_type=str(type(self)),
-            exception_name=self.__class__.__name__,
-            message=str(self),
-            error=repr(self),
-            caused_by=repr(self._caused_by),
-            **self._kwargs,
-        )
-        return result
+        """A JSON-friendly description: public attributes, then standard keys, then the message kwargs."""
+        public = {name: value for name, value in vars(self).items() if name[:1] != "_"}
+        # dict(**...) keeps conda's TypeError when a message kwarg reuses one of the standard keys.
+        public.update(_standard_error_fields(self, **self._kwargs))
+        return public
+
+
+def _standard_error_fields(error: CondaError, **extra: Any) -> dict[str, Any]:
+    """The keys every dumped error carries, followed by ``extra``."""
+    return dict(
+        exception_type=str(type(error)),
+        exception_name=type(error).__name__,
+        message=str(error),
+        error=repr(error),
+        caused_by=repr(error._caused_by),
+        **extra,
+    )
 
 
 class PathNotFoundError(CondaError, OSError):
@@ -187,12 +194,11 @@ class CondaMultiError(CondaError):
         return "\n".join(str(error) for error in self.errors) + "\n"
 
     def dump_map(self) -> dict[str, Any]:
-        return dict(
-            exception_type=str(type(self)),
-            exception_name=self.__class__.__name__,
-            errors=tuple(error.dump_map() for error in self.errors),
-            error="Multiple Errors Encountered.",
-        )
+        """Only the type, each wrapped error's own dump, and a fixed summary line."""
+        described: dict[str, Any] = {"exception_type": str(type(self)), "exception_name": type(self).__name__}
+        described["errors"] = tuple(map(lambda wrapped: wrapped.dump_map(), self.errors))
+        described["error"] = "Multiple Errors Encountered."
+        return described
 
     def contains(self, exception_class: type[BaseException]) -> bool:
         return any(isinstance(error, exception_class) for error in self.errors)
@@ -428,42 +434,19 @@ class CondaHTTPError(CondaError):
         response: Any = None,
         caused_by: Any = None,
     ) -> None:
-        from datetime import timedelta
-
-        try:
-            body = response.json()
-        except (AttributeError, ValueError):
-            body = {}
-        else:
-            if isinstance(body, dict):
-                reason = body.get("reason", None) or reason
-                message = body.get("message", None) or message
-            else:
-                body = {}
-
+        body, reason, message = _json_overrides(response, reason, message)
         url = _maybe_unquote(url)
-        status_code = status_code or "000"
-        reason = reason or "CONNECTION FAILED"
-        if isinstance(reason, str):
-            reason = reason.upper()
-        elapsed_time = elapsed_time or "-"
-        if isinstance(elapsed_time, timedelta):
-            elapsed_time = str(elapsed_time).split(":", 1)[-1]
-
-        try:
-            cf_ray = f"CF-RAY: {response.headers['CF-RAY']}\n"
-        except (AttributeError, KeyError, TypeError):
-            cf_ray = ""
-
-        super().__init__(
-            _dals(
-                f"""
+        status_code, reason, elapsed_time = _http_summary(status_code, reason, elapsed_time)
+        # The message may hold newlines of its own, so it is appended after dedenting the header.
+        header = _dals(
+            f"""
                 HTTP {status_code} {reason} for url <{url}>
                 Elapsed: {elapsed_time}
-                {cf_ray}
+                {_cf_ray_line(response)}
                 """
-            )
-            + message,
+        )
+        super().__init__(
+            header + message,
             url=url,
             status_code=status_code,
             reason=reason,
@@ -472,6 +455,42 @@ class CondaHTTPError(CondaError):
             json=body,
             caused_by=caused_by,
         )
+
+
+def _json_overrides(response: Any, reason: Any, message: Any) -> tuple[dict[str, Any], Any, Any]:
+    """A JSON object body (e.g. anaconda.org's) may carry better ``reason`` and ``message`` texts."""
+    try:
+        payload = response.json()
+    except (AttributeError, ValueError):
+        return {}, reason, message
+    if not isinstance(payload, dict):
+        return {}, reason, message
+    return payload, payload.get("reason") or reason, payload.get("message") or message
+
+
+def _http_summary(status_code: Any, reason: Any, elapsed_time: Any) -> tuple[Any, Any, Any]:
+    """Placeholders for what a failed connection lacks; the reason upper-cased, the time without hours."""
+    from datetime import timedelta
+
+    if not reason:
+        reason = "CONNECTION FAILED"
+    elif isinstance(reason, str):
+        reason = reason.upper()
+    if not elapsed_time:
+        elapsed_time = "-"
+    elif isinstance(elapsed_time, timedelta):
+        elapsed_time = str(elapsed_time).partition(":")[2] or str(elapsed_time)
+    return status_code or "000", reason, elapsed_time
+
+
+def _cf_ray_line(response: Any) -> str:
+    """Cloudflare's request id, when the response has one, as a line of its own."""
+    headers = getattr(response, "headers", None)
+    try:
+        ray = headers["CF-RAY"]  # type: ignore[index]
+    except (KeyError, TypeError):
+        return ""
+    return f"CF-RAY: {ray}\n"
 
 
 def _dashlist(items: Any, indent: int = 2) -> str:
@@ -526,78 +545,97 @@ class UnsatisfiableError(CondaError):
     """The requested specs conflict; ``bad_deps`` maps a conflict class to its chains of specs."""
 
     def _format_chain_str(self, bad_deps: Any) -> list[str]:
-        chains: dict[tuple[str, ...], list[set[str]]] = {}
-        for dep in sorted(bad_deps, key=len, reverse=True):
-            dep1 = [s.partition(" ") for s in dep[1:]]
-            key = (dep[0], *(v[0] for v in dep1))
-            vals = ("", *(v[2] for v in dep1))
-            found = False
-            for key2, csets in chains.items():
-                if key2[: len(key)] == key:
-                    for cset, val in zip(csets, vals):
-                        cset.add(val)
-                    found = True
-            if not found:
-                chains[key] = [{val} for val in vals]
-        formatted: dict[tuple[str, ...], str] = {}
-        for key, csets in chains.items():
-            deps = []
-            for name, cset in zip(key, csets):
-                if "" not in cset:
-                    pass
-                elif len(cset) == 1:
-                    cset.clear()
-                else:
-                    cset.remove("")
-                    cset.add("*")
-                if name[0] == "@":
-                    name = "feature:" + name[1:]
-                deps.append("{} {}".format(name, "|".join(sorted(cset))) if cset else name)
-            formatted[key] = " -> ".join(deps)
-        return [formatted[key] for key in sorted(formatted)]
+        """Fold chains that share a path of package names into one line each, sorted by that path."""
+        grouped = _group_chains_by_names(bad_deps)
+        lines = {
+            names: " -> ".join(_render_chain_link(name, specs) for name, specs in zip(names, spec_sets))
+            for names, spec_sets in grouped.items()
+        }
+        return [lines[names] for names in sorted(lines)]
 
     def __init__(self, bad_deps: Any, chains: bool = True, strict: bool = False) -> None:
-        msg = ""
         self.unsatisfiable: list[Any] = []
         if len(bad_deps) == 0:
-            msg += """
+            text = _NO_CONFLICTS_FOUND
+        else:
+            pieces = []
+            for class_name, dep_class in bad_deps.items():
+                if not dep_class:
+                    continue
+                if class_name == "direct":
+                    pieces.append(self._describe_direct(dep_class))
+                else:
+                    pieces.append(self._describe_blocked(class_name, dep_class))
+            text = "".join(pieces)
+        if strict:
+            text += "\nNote that strict channel priority may have removed packages required for satisfiability."
+        super().__init__(text)
+
+    def _describe_direct(self, dep_class: Any) -> str:
+        """Requested specs that conflict among themselves, grouped by the package each chain ends in."""
+        by_package: dict[Any, list[Any]] = {}
+        for entry in dep_class:
+            chain = entry[0]
+            by_package.setdefault(chain[-1].name, []).append(chain)
+        text = _UNSATISFIABLE_MESSAGES["direct"].lstrip()
+        text += "\nOutput in format: Requested package -> Available versions"
+        for package, chains in by_package.items():
+            if len(chains) < 2:
+                continue
+            rendered = (" -> ".join(map(str, chain)) for chain in chains)
+            text += f"\n\nPackage {package} conflicts for:\n" + "\n".join(rendered)
+            self.unsatisfiable.extend(tuple(chain) for chain in chains)
+        return text
+
+    def _describe_blocked(self, class_name: str, dep_class: Any) -> str:
+        """Specs blocked by something already there (python, history, a virtual package)."""
+        blocker = None
+        spec_chains = []
+        for dep_chain, blocker in dep_class:
+            spec_chains.append([_spec_without_target(spec) for spec in dep_chain])
+        template = _UNSATISFIABLE_MESSAGES[class_name].lstrip()
+        return template.format(specs=_dashlist(self._format_chain_str(spec_chains)), ref=blocker)
+
+
+_NO_CONFLICTS_FOUND = """
 Did not find conflicting dependencies. If you would like to know which
 packages conflict ensure that you have enabled unsatisfiable hints.
 
 conda config --set unsatisfiable_hints True
             """
-        else:
-            for class_name, dep_class in bad_deps.items():
-                if not dep_class:
-                    continue
-                if class_name == "direct":
-                    msg += _UNSATISFIABLE_MESSAGES["direct"].lstrip()
-                    last_dep_entry = {d[0][-1].name for d in dep_class}
-                    dep_constraint_map: dict[Any, list[Any]] = {}
-                    for dep in dep_class:
-                        if dep[0][-1].name in last_dep_entry:
-                            dep_constraint_map.setdefault(dep[0][-1].name, []).append(dep[0])
-                    msg += "\nOutput in format: Requested package -> Available versions"
-                    for dep_name, chain in dep_constraint_map.items():
-                        if len(chain) > 1:
-                            msg += f"\n\nPackage {dep_name} conflicts for:\n"
-                            msg += "\n".join(" -> ".join(str(i) for i in c) for c in chain)
-                            self.unsatisfiable += [tuple(entries) for entries in chain]
-                else:
-                    dep_chains = []
-                    installed_blocker = None
-                    for dep_chain, blocker in dep_class:
-                        dep_chains.append([_spec_without_target(dep) for dep in dep_chain])
-                        installed_blocker = blocker
-                    formatted = self._format_chain_str(dep_chains) if dep_chains else []
-                    msg += (
-                        _UNSATISFIABLE_MESSAGES[class_name]
-                        .lstrip()
-                        .format(specs=_dashlist(formatted), ref=installed_blocker)
-                    )
-        if strict:
-            msg += "\nNote that strict channel priority may have removed packages required for satisfiability."
-        super().__init__(msg)
+
+
+def _group_chains_by_names(chains: Any) -> dict[tuple[str, ...], list[set[str]]]:
+    """Map each path of package names to the set of version specs seen at every position.
+
+    Longer chains are taken first; a shorter chain whose names are a prefix of known paths
+    adds its specs to all of them instead of starting a path of its own.
+    """
+    grouped: dict[tuple[str, ...], list[set[str]]] = {}
+    for chain in sorted(chains, key=len, reverse=True):
+        links = [link.partition(" ") for link in chain[1:]]
+        names = (chain[0], *(name for name, _, _ in links))
+        specs = ("", *(spec for _, _, spec in links))
+        width = len(names)
+        matching = [known for known in grouped if known[:width] == names]
+        if not matching:
+            grouped[names] = [{spec} for spec in specs]
+            continue
+        for known in matching:
+            for seen, spec in zip(grouped[known], specs):
+                seen.add(spec)
+    return grouped
+
+
+def _render_chain_link(name: str, specs: set[str]) -> str:
+    """``name a|b`` for one link; a bare name where no spec was given, ``*`` mixed in where some lacked one."""
+    if "" in specs:
+        specs = specs - {""}
+        if specs:
+            specs.add("*")
+    if name[0] == "@":
+        name = "feature:" + name[1:]
+    return f"{name} {'|'.join(sorted(specs))}" if specs else name
 
 
 class ChannelError(CondaError):
@@ -610,19 +648,15 @@ class ChannelNotAllowed(ChannelError):
     warning = "Channel not included in allowlist"
 
     def __init__(self, channel: Any) -> None:
-        message = _dals(
-            """
+        # Keyword order is kept as conda has it: dump_map() lists them in this order.
+        details = {"channel_url": _maybe_unquote(channel.base_url), "channel_name": channel.name}
+        details["warning"] = self.warning
+        template = """
         %(warning)s:
           channel name: %(channel_name)s
           channel url: %(channel_url)s
         """
-        )
-        super().__init__(
-            message,
-            channel_url=_maybe_unquote(channel.base_url),
-            channel_name=channel.name,
-            warning=self.warning,
-        )
+        super().__init__(_dals(template), **details)
 
 
 class ChannelDenied(ChannelNotAllowed):
