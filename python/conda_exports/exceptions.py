@@ -591,8 +591,9 @@ class UnsatisfiableError(CondaError):
         """Specs blocked by something already there (python, history, a virtual package)."""
         blocker = None
         spec_chains = []
-        for dep_chain, blocker in dep_class:
+        for dep_chain, chain_blocker in dep_class:
             spec_chains.append([_spec_without_target(spec) for spec in dep_chain])
+            blocker = chain_blocker  # the message names the last chain's blocker
         template = _UNSATISFIABLE_MESSAGES[class_name].lstrip()
         return template.format(specs=_dashlist(self._format_chain_str(spec_chains)), ref=blocker)
 
