@@ -174,24 +174,34 @@ def _typify_no_hint(text: str) -> Any:
     return text if number is _NO_MATCH else number
 
 
+#: Word -> truth value for _boolify; the later groups win where words overlap ("none").
+_WORD_TRUTH = {**dict.fromkeys(_BOOLISH_FALSE, False), **dict.fromkeys(_BOOLISH_TRUE, True)}
+_WORD_TRUTH_NULLABLE = {
+    **dict.fromkeys(_BOOLISH_FALSE, False),
+    **dict.fromkeys(_NULL_STRINGS, None),
+    **dict.fromkeys(_BOOLISH_TRUE, True),
+}
+_TRUTHY_TYPES = (int, bool, float, complex, list, set, dict, tuple)
+
+
 def _boolify(value: Any, nullable: bool = False, return_string: bool = False) -> Any:
-    if isinstance(value, (int, bool, float, complex, list, set, dict, tuple)):
+    """A setting's value as a bool (None for a null word when ``nullable``), as conda coerces it."""
+    if isinstance(value, _TRUTHY_TYPES):
         return bool(value)
-    text = str(value).strip().lower().replace(".", "", 1)
-    if text.isnumeric():
-        return bool(float(text))
-    if text in _BOOLISH_TRUE:
-        return True
-    if nullable and text in _NULL_STRINGS:
-        return None
-    if text in _BOOLISH_FALSE:
-        return False
+    # One dot is dropped so that "1.0" and "0.0" read as numbers.
+    word = str(value).strip().lower().replace(".", "", 1)
+    if word.isnumeric():
+        return bool(float(word))
+    words = _WORD_TRUTH_NULLABLE if nullable else _WORD_TRUTH
+    if word in words:
+        return words[word]
     try:
-        return bool(complex(text))
+        as_number = complex(word)
     except ValueError:
-        if isinstance(value, str) and return_string:
+        if return_string and isinstance(value, str):
             return value
         raise _CoercionError(value, f"The value {value!r} cannot be boolified.") from None
+    return bool(as_number)
 
 
 def _numberify(value: Any) -> Any:
