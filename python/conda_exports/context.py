@@ -215,6 +215,18 @@ def _numberify(value: Any) -> Any:
     return number
 
 
+def _enum_member(enum_type: type[Enum], value: Any) -> Enum:
+    """A member by value, else by name; the error keeps the by-value failure's text."""
+    try:
+        return enum_type(value)
+    except ValueError as exc:
+        by_value_failure = str(exc)
+    try:
+        return enum_type[value]
+    except (KeyError, TypeError):
+        raise _CoercionError(value, by_value_failure) from None
+
+
 def _typify(value: Any, hint: Any) -> Any:
     """conda's coercion of a configured scalar to the setting's type."""
     if isinstance(value, str):
@@ -222,13 +234,7 @@ def _typify(value: Any, hint: Any) -> Any:
             return value
         value = value.strip()
     if isinstance(hint, type) and issubclass(hint, Enum):
-        try:
-            return hint(value)
-        except ValueError as exc:
-            try:
-                return hint[value]
-            except (KeyError, TypeError):
-                raise _CoercionError(value, str(exc)) from None
+        return _enum_member(hint, value)
     if isinstance(hint, tuple):
         hints = set(hint)
         if not hints - {int, float, complex}:

@@ -174,6 +174,12 @@ class InvalidMatchSpec(InvalidSpec):
         super().__init__("Invalid spec '%(invalid_spec)s': %(details)s", invalid_spec=invalid_spec, details=details)
 
 
+def _multi_error_line(error: BaseException) -> str:
+    """A plain OS error shows its message; conda's errors (and the rest) their repr."""
+    plain_os_error = isinstance(error, OSError) and not isinstance(error, CondaError)
+    return str(error) if plain_os_error else error.__repr__()
+
+
 class CondaMultiError(CondaError):
     """Several errors at once; ``str`` lists each on its own line, as conda prints them."""
 
@@ -182,13 +188,7 @@ class CondaMultiError(CondaError):
         super().__init__(None)
 
     def __repr__(self) -> str:
-        parts = []
-        for error in self.errors:
-            if isinstance(error, OSError) and not isinstance(error, CondaError):
-                parts.append(str(error))
-            else:
-                parts.append(error.__repr__())
-        return "\n".join(parts)
+        return "\n".join(map(_multi_error_line, self.errors))
 
     def __str__(self) -> str:
         return "\n".join(str(error) for error in self.errors) + "\n"
@@ -261,11 +261,14 @@ class InvalidTypeError(ValidationError):
         self.wrong_type = wrong_type
         self.valid_types = valid_types
         if msg is None:
-            msg = (
-                f"Parameter {parameter_name} = {parameter_value!r} declared in {source} has type {wrong_type}.\n"
-                f"Valid types:\n{_pretty_list(valid_types)}"
-            )
+            msg = _wrong_type_text(parameter_name, parameter_value, source, wrong_type, valid_types)
         super().__init__(parameter_name, parameter_value, source, msg=msg)
+
+
+def _wrong_type_text(name: str, value: Any, source: Any, wrong_type: Any, valid_types: Any) -> str:
+    """InvalidTypeError's default message: the setting, where it came from, and the types it may have."""
+    where = f"Parameter {name} = {value!r} declared in {source}"
+    return f"{where} has type {wrong_type}.\nValid types:\n{_pretty_list(valid_types)}"
 
 
 class CustomValidationError(ValidationError):

@@ -175,12 +175,13 @@ def cache_fn_url(url: str, repodata_fn: str = REPODATA_FN) -> str:
     """The file name conda caches a channel subdir's repodata under: 8 hex digits of an md5."""
     import hashlib
 
-    if not url.endswith("/"):
-        url += "/"
+    # The key is the URL with one trailing slash; only a non-default repodata file name is added,
+    # so the standard caches keep the names older tools look for.
+    key = url if url.endswith("/") else f"{url}/"
     if repodata_fn != REPODATA_FN:
-        url += repodata_fn
+        key = f"{key}{repodata_fn}"
     try:
-        digest = hashlib.md5(url.encode("utf-8"), usedforsecurity=False)  # type: ignore[call-arg]
+        digest = hashlib.md5(key.encode("utf-8"), usedforsecurity=False)  # type: ignore[call-arg]
     except TypeError:  # Python < 3.9 has no usedforsecurity
-        digest = hashlib.md5(url.encode("utf-8"))  # noqa: S324
+        digest = hashlib.md5(key.encode("utf-8"))  # noqa: S324
     return f"{digest.hexdigest()[:8]}.json"

@@ -224,43 +224,45 @@ def _join(op: str, left: object, right: object) -> tuple:
     return (op, *lhs, *rhs)
 
 
+#: For each operator, what stops it from applying pending operators: "," binds tighter than "|".
+_WEAKER_THAN = {"|": "(", ",": "|("}
+
+
 def treeify(spec_str: str) -> object:
     """Parses an and/or version expression into a tuple tree; ``,`` binds tighter than ``|``."""
     if not isinstance(spec_str, str):
         raise TypeError(f"version spec must be a str, not {type(spec_str).__name__}")
-    output: list = []
-    ops: list[str] = []
+    operands: list = []
+    pending: list[str] = []  # operators and open parentheses not applied yet
 
-    def reduce_until(stop: str) -> None:
-        while ops and ops[-1] not in stop:
-            if len(output) < 2:
+    def collapse(barriers: str) -> None:
+        """Apply pending operators, innermost first, until one of ``barriers`` is on top."""
+        while pending and pending[-1] not in barriers:
+            if len(operands) < 2:
                 raise InvalidVersionSpec(spec_str, "cannot join single expression")
-            op = ops.pop()
-            right = output.pop()
-            output.append(_join(op, output.pop(), right))
+            operator = pending.pop()
+            right, left = operands.pop(), operands.pop()
+            operands.append(_join(operator, left, right))
 
-    for token in _TOKENS.findall(f"({spec_str})"):
-        token = token.strip()
-        if token == "|":
-            reduce_until("(")
-            ops.append("|")
-        elif token == ",":
-            reduce_until("|(")
-            ops.append(",")
+    # The whole expression is wrapped in parentheses so that the last ")" collapses everything.
+    for token in map(str.strip, _TOKENS.findall(f"({spec_str})")):
+        if token in _WEAKER_THAN:
+            collapse(_WEAKER_THAN[token])
+            pending.append(token)
         elif token == "(":
-            ops.append("(")
+            pending.append(token)
         elif token == ")":
-            reduce_until("(")
-            if not ops or ops[-1] != "(":
+            collapse("(")
+            if not pending:
                 raise InvalidVersionSpec(spec_str, "expression must start with '('")
-            ops.pop()
+            pending.pop()
         else:
-            output.append(token)
-    if ops:
-        raise InvalidVersionSpec(spec_str, f"unable to convert to expression tree: {ops}")
-    if not output:
+            operands.append(token)
+    if pending:
+        raise InvalidVersionSpec(spec_str, f"unable to convert to expression tree: {pending}")
+    if not operands:
         raise InvalidVersionSpec(spec_str, "unable to determine version from spec")
-    return output[0]
+    return operands[0]
 
 
 def untreeify(spec: object, _inand: bool = False, depth: int = 0) -> str:
