@@ -379,49 +379,70 @@ class ChecksumMismatchError(CondaError):
 
 def _describe_response(response: Any, content_max_len: int = 1024) -> str | None:
     """conda's dump of a ``requests`` Response (request line and headers, then the reply)."""
-    cls = type(response)
-    if not f"{cls.__module__}.{cls.__name__}".endswith("requests.models.Response"):
+    kind = type(response)
+    if not f"{kind.__module__}.{kind.__name__}".endswith("requests.models.Response"):
         return None
     try:
-        lines = [""]
         request = getattr(response, "request", None)
+        sections = [[""]]
         if request is not None:
-            first = {"Host": "\x00\x00", "User-Agent": "\x00\x01"}
-            lines.append(f">>{request.method} {request.path_url} {request.url.split(':', 1)[0].upper()}")
-            lines.extend(
-                f"> {key}: {value}"
-                for key, value in sorted(request.headers.items(), key=lambda kv: first.get(kv[0], kv[0].lower()))
-            )
-            lines.append("")
-            if request.body:
-                lines.append(request.body)
-        last = {"Content-Length": "\x7e\x7e\x61", "Connection": "\x7e\x7e\x62"}
-        lines.append(f"<<{response.url.split(':', 1)[0].upper()} {response.status_code} {response.reason}")
-        lines.extend(
-            f"< {key}: {value}"
-            for key, value in sorted(response.headers.items(), key=lambda kv: last.get(kv[0], kv[0].lower()))
-        )
-        lines.append(f"< Elapsed: {str(response.elapsed).split(':', 1)[-1]}")
+            sections.append(_request_lines(request))
+        sections.append(_reply_lines(response))
         if content_max_len:
-            lines.append("")
-            content_type = response.headers.get("Content-Type")
-            if content_type == "application/json":
-                import json
-                from itertools import islice
-
-                text = response.text
-                if len(text) > content_max_len:
-                    content = text
-                else:
-                    content = json.dumps(dict(islice(json.loads(text).items(), content_max_len)), indent=2)
-                lines.append(content[:content_max_len])
-                lines.append("")
-            elif content_type is not None and (content_type.startswith("text/") or content_type == "application/xml"):
-                lines.append(response.text[:content_max_len])
-        lines.append("")
-        return "\n".join(lines)
+            sections.append(_reply_body_lines(response, content_max_len))
+        sections.append([""])
+        return "\n".join(line for section in sections for line in section)
     except Exception:
         return None
+
+
+def _scheme_label(url: str) -> str:
+    return url.partition(":")[0].upper()
+
+
+#: Header sort keys: Host and User-Agent lead the request; Content-Length and Connection end the reply.
+_REQUEST_HEADERS_FIRST = {"Host": "\x00\x00", "User-Agent": "\x00\x01"}
+_REPLY_HEADERS_LAST = {"Content-Length": "\x7e\x7e\x61", "Connection": "\x7e\x7e\x62"}
+
+
+def _sorted_headers(headers: Any, pinned: dict[str, str], marker: str) -> list[str]:
+    def order(item: tuple[str, str]) -> str:
+        return pinned.get(item[0], item[0].lower())
+
+    return [f"{marker} {key}: {value}" for key, value in sorted(headers.items(), key=order)]
+
+
+def _request_lines(request: Any) -> list[str]:
+    lines = [f">>{request.method} {request.path_url} {_scheme_label(request.url)}"]
+    lines += _sorted_headers(request.headers, _REQUEST_HEADERS_FIRST, ">")
+    lines.append("")
+    if request.body:
+        lines.append(request.body)
+    return lines
+
+
+def _reply_lines(response: Any) -> list[str]:
+    lines = [f"<<{_scheme_label(response.url)} {response.status_code} {response.reason}"]
+    lines += _sorted_headers(response.headers, _REPLY_HEADERS_LAST, "<")
+    elapsed = str(response.elapsed)
+    lines.append(f"< Elapsed: {elapsed.partition(':')[2] if ':' in elapsed else elapsed}")
+    return lines
+
+
+def _reply_body_lines(response: Any, limit: int) -> list[str]:
+    """A blank line, then the start of a JSON or text body (other content types are left out)."""
+    content_type = response.headers.get("Content-Type")
+    if content_type == "application/json":
+        text = response.text
+        if len(text) <= limit:
+            # a short JSON object is re-indented (its first ``limit`` keys, as conda does)
+            import json
+            from itertools import islice
+
+            text = json.dumps(dict(islice(json.loads(text).items(), limit)), indent=2)
+        return ["", text[:limit], ""]
+    textual = content_type is not None and (content_type.startswith("text/") or content_type == "application/xml")
+    return ["", response.text[:limit]] if textual else [""]
 
 
 class CondaHTTPError(CondaError):
