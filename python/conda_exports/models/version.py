@@ -439,23 +439,8 @@ class VersionSpec(_BaseSpec):
             if m is None:
                 raise InvalidVersionSpec(text, "invalid operator")
             op, version = m.groups()
-            if version[-2:] == ".*":
-                if op in ("=", ">="):
-                    version = version[:-2]
-                elif op == "!=":
-                    version = version[:-2]
-                    op = "!=startswith"
-                elif op == "~=":
-                    raise InvalidVersionSpec(text, "invalid operator with '.*'")
-                else:
-                    _log.warning(
-                        "Using .* with relational operator is superfluous and deprecated "
-                        "and will be removed in a future version of conda. Your spec was "
-                        "%s, but conda is ignoring the .* and treating it as %s",
-                        version,
-                        version[:-2],
-                    )
-                    version = version[:-2]
+            if version.endswith(".*"):
+                op, version = _without_trailing_star(text, op, version)
             self._op = op
             self.matcher_vo = VersionOrder(version)
             self._kind = _OP
@@ -494,6 +479,27 @@ class VersionSpec(_BaseSpec):
         if not isinstance(other, VersionSpec):
             raise TypeError(f"cannot union a VersionSpec with {type(other).__name__}")
         return "|".join(sorted({self.spec_str, other.spec_str}))
+
+
+def _without_trailing_star(text: str, op: str, version: str) -> tuple[str, str]:
+    """An operator spec ending in ``.*``: the star goes, and ``!=`` becomes a prefix exclusion.
+
+    ``~=`` cannot take one; for ``<``, ``>``, ``<=`` and ``==`` it means nothing (conda warns).
+    """
+    if op == "~=":
+        raise InvalidVersionSpec(text, "invalid operator with '.*'")
+    stem = version[:-2]
+    if op == "!=":
+        return "!=startswith", stem
+    if op not in ("=", ">="):
+        _log.warning(
+            "Using .* with relational operator is superfluous and deprecated "
+            "and will be removed in a future version of conda. Your spec was "
+            "%s, but conda is ignoring the .* and treating it as %s",
+            version,
+            stem,
+        )
+    return op, stem
 
 
 #: conda's older name for VersionSpec.
