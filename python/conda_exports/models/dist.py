@@ -282,12 +282,10 @@ class Dist(metaclass=_DistType):
         match = _DIST_RE.search(string)
         if match is None:
             raise CondaError(f"dist_name is not a valid conda package: {string}")
-        channel, original_dist, _features = match.groups()
+        parsed_channel, original_dist, _features = match.groups()
         original_dist, fmt = split_extension(original_dist)
-        if channel_override is not _NULL:
-            channel = channel_override
-        if not channel:
-            channel = UNKNOWN_CHANNEL
+        # An override (even None or "") replaces the parsed channel; an empty result means unknown.
+        channel = (parsed_channel if channel_override is _NULL else channel_override) or UNKNOWN_CHANNEL
         details = cls.parse_dist_name(original_dist)
         return cls._make(
             channel,
