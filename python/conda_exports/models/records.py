@@ -529,22 +529,18 @@ class DictSafeMixin:
         return getattr(self, item, default)
 
     def __contains__(self, item: str) -> bool:
+        """Set and not None; for list-like fields also non-empty (an empty ``depends`` is absent)."""
         value = getattr(self, item, None)
         if value is None:
             return False
-        if isinstance(value, tuple) and self._fields[item].box in _SEQUENCE_BOXES:
-            return len(value) > 0
-        return True
+        empty_sequence = isinstance(value, tuple) and self._fields[item].box in _SEQUENCE_BOXES and not value
+        return not empty_sequence
 
     def __iter__(self) -> Any:
-        for key in self._fields:
-            if key in self:
-                yield key
+        return (key for key in self._fields if key in self)
 
     def items(self) -> Any:
-        for key in self._fields:
-            if key in self:
-                yield key, getattr(self, key)
+        return ((key, getattr(self, key)) for key in self)
 
     def copy(self) -> Any:
         return self.__class__(**self.dump())  # type: ignore[attr-defined]
@@ -554,15 +550,13 @@ class DictSafeMixin:
             setattr(self, key, default_value)
 
     def update(self, E: Any = None, **F: Any) -> None:  # noqa: N803
+        # dict.update's contract: a mapping or an iterable of pairs, then the keywords.
+        sources = []
         if E is not None:
-            try:
-                pairs = E.items()
-            except AttributeError:
-                pairs = E
-            for k, v in pairs:
-                self[k] = v
-        for k in F:
-            self[k] = F[k]
+            sources.append(E.items() if hasattr(E, "items") else E)
+        sources.append(F.items())
+        for key, value in (pair for source in sources for pair in source):
+            self[key] = value
 
 
 _SEQUENCE_BOXES = (_box_str_tuple, _box_features)
