@@ -583,6 +583,14 @@ def test_bad_values_raise_validation_errors_naming_the_file(use_condarc, text: s
     assert str(path) in str(info.value)
 
 
+def test_default_python_message_shows_the_value_as_conda_parsed_it(use_condarc) -> None:
+    # conda turns "4.10" into the float 4.1 before it reports it
+    use_condarc("default_python: '4.10'\n")
+    with pytest.raises(ValidationError) as info:
+        _ = context.default_python
+    assert "default_python value '4.1' not of the form" in str(info.value)
+
+
 def test_alias_conflict_in_one_file(use_condarc) -> None:
     use_condarc("channels: [x]\nchannel: [y]\n")
     with pytest.raises(MultipleKeysError):

@@ -116,12 +116,13 @@ def urlparse(url: str) -> Url:
 
 
 def is_url(url: object) -> bool:
-    if not url or not isinstance(url, str):
-        return False
-    try:
-        return urlparse(url).scheme != ""
-    except ValueError:
-        return False
+    """True for a non-empty string that parses with a scheme; unparseable text is not a URL."""
+    if isinstance(url, str) and url:
+        try:
+            return urlparse(url).scheme != ""
+        except ValueError:
+            pass
+    return False
 
 
 def join_url(*parts: str | None) -> str:
@@ -166,10 +167,9 @@ def has_platform(url: str, known_subdirs: tuple[str, ...]) -> str | None:
 
 
 def strip_pkg_extension(path: str) -> tuple[str, str | None]:
-    for extension in KNOWN_EXTENSIONS:
-        if path.endswith(extension):
-            return path[: -len(extension)], extension
-    return path, None
+    """(path without its package extension, that extension), or (path, None) when it has none."""
+    found = next((ext for ext in KNOWN_EXTENSIONS if path.endswith(ext)), None)
+    return (path[: len(path) - len(found)], found) if found else (path, None)
 
 
 def is_package_file(path: str) -> bool:

@@ -105,6 +105,19 @@ _YAML_EXTENSIONS = (".yml", ".yaml")
 _ENV_SOURCE = "envvars"
 
 
+def _verbosity_at_least(level: int) -> property:
+    """A read-only flag: is the context at least this verbose?"""
+
+    def flag(self: Context) -> bool:
+        return self.verbosity >= level
+
+    return property(flag)
+
+
+#: (verbosity above which, logging level): trace and beyond, then debug, info and WARNING below.
+_LOG_LEVEL_FLOORS = ((4, 0), (3, 5), (2, 10), (1, 20))
+
+
 class ConfigurationWarning(UserWarning):
     """A configuration file was skipped (it could not be read)."""
 
@@ -161,24 +174,34 @@ def _typify_no_hint(text: str) -> Any:
     return text if number is _NO_MATCH else number
 
 
+#: Word -> truth value for _boolify; the later groups win where words overlap ("none").
+_WORD_TRUTH = {**dict.fromkeys(_BOOLISH_FALSE, False), **dict.fromkeys(_BOOLISH_TRUE, True)}
+_WORD_TRUTH_NULLABLE = {
+    **dict.fromkeys(_BOOLISH_FALSE, False),
+    **dict.fromkeys(_NULL_STRINGS, None),
+    **dict.fromkeys(_BOOLISH_TRUE, True),
+}
+_TRUTHY_TYPES = (int, bool, float, complex, list, set, dict, tuple)
+
+
 def _boolify(value: Any, nullable: bool = False, return_string: bool = False) -> Any:
-    if isinstance(value, (int, bool, float, complex, list, set, dict, tuple)):
+    """A setting's value as a bool (None for a null word when ``nullable``), as conda coerces it."""
+    if isinstance(value, _TRUTHY_TYPES):
         return bool(value)
-    text = str(value).strip().lower().replace(".", "", 1)
-    if text.isnumeric():
-        return bool(float(text))
-    if text in _BOOLISH_TRUE:
-        return True
-    if nullable and text in _NULL_STRINGS:
-        return None
-    if text in _BOOLISH_FALSE:
-        return False
+    # One dot is dropped so that "1.0" and "0.0" read as numbers.
+    word = str(value).strip().lower().replace(".", "", 1)
+    if word.isnumeric():
+        return bool(float(word))
+    words = _WORD_TRUTH_NULLABLE if nullable else _WORD_TRUTH
+    if word in words:
+        return words[word]
     try:
-        return bool(complex(text))
+        as_number = complex(word)
     except ValueError:
-        if isinstance(value, str) and return_string:
+        if return_string and isinstance(value, str):
             return value
         raise _CoercionError(value, f"The value {value!r} cannot be boolified.") from None
+    return bool(as_number)
 
 
 def _numberify(value: Any) -> Any:
@@ -192,6 +215,18 @@ def _numberify(value: Any) -> Any:
     return number
 
 
+def _enum_member(enum_type: type[Enum], value: Any) -> Enum:
+    """A member by value, else by name; the error keeps the by-value failure's text."""
+    try:
+        return enum_type(value)
+    except ValueError as exc:
+        by_value_failure = str(exc)
+    try:
+        return enum_type[value]
+    except (KeyError, TypeError):
+        raise _CoercionError(value, by_value_failure) from None
+
+
 def _typify(value: Any, hint: Any) -> Any:
     """conda's coercion of a configured scalar to the setting's type."""
     if isinstance(value, str):
@@ -199,13 +234,7 @@ def _typify(value: Any, hint: Any) -> Any:
             return value
         value = value.strip()
     if isinstance(hint, type) and issubclass(hint, Enum):
-        try:
-            return hint(value)
-        except ValueError as exc:
-            try:
-                return hint[value]
-            except (KeyError, TypeError):
-                raise _CoercionError(value, str(exc)) from None
+        return _enum_member(hint, value)
     if isinstance(hint, tuple):
         hints = set(hint)
         if not hints - {int, float, complex}:
@@ -462,30 +491,37 @@ def _default_python_default() -> str:
 
 
 def _default_python_validation(value: Any) -> Any:
-    if value:
-        if len(value) >= 3 and value[1] == ".":
-            try:
-                number = float(value)
-                if 2.0 <= number < 4.0:
-                    return True
-            except ValueError:
-                pass
-    else:
+    """Empty means no python pin; otherwise ``X.Y`` with 2.0 <= X.Y < 4.0."""
+    if not value:
         return True
-    return f"default_python value '{value}' not of the form '[23].[0-9][0-9]?' or ''"
+    # conda's message shows the value as a float once it parsed as one ("4.10" is reported as 4.1).
+    shown = value
+    if len(value) >= 3 and value[1] == ".":
+        try:
+            shown = float(value)
+        except ValueError:
+            pass
+        else:
+            if 2.0 <= shown < 4.0:
+                return True
+    return f"default_python value '{shown}' not of the form '[23].[0-9][0-9]?' or ''"
 
 
 def _ssl_verify_validation(value: Any) -> Any:
-    if isinstance(value, str):
-        if sys.version_info < (3, 10) and value == "truststore":
-            return "`ssl_verify: truststore` is only supported on Python 3.10 or later"
-        if value != "truststore" and not os.path.exists(value):
-            return (
-                f"ssl_verify value '{value}' must be a boolean, a path to a "
-                "certificate bundle file, a path to a directory containing "
-                "certificates of trusted CAs, or 'truststore' to use the "
-                "operating system certificate store."
-            )
+    """Booleans pass; a string must be ``truststore`` (Python 3.10+) or an existing CA bundle/directory."""
+    if not isinstance(value, str):
+        return True
+    if value == "truststore":
+        if sys.version_info >= (3, 10):
+            return True
+        return "`ssl_verify: truststore` is only supported on Python 3.10 or later"
+    if not os.path.exists(value):
+        return (
+            f"ssl_verify value '{value}' must be a boolean, a path to a "
+            "certificate bundle file, a path to a directory containing "
+            "certificates of trusted CAs, or 'truststore' to use the "
+            "operating system certificate store."
+        )
     return True
 
 
@@ -921,16 +957,15 @@ class Context:
     def default_prefix(self) -> str:
         if self.active_prefix:
             return self.active_prefix
-        default_env = self._environ.get("CONDA_DEFAULT_ENV")
-        if default_env in (None, ROOT_ENV_NAME, "root"):
+        env_name = self._environ.get("CONDA_DEFAULT_ENV")
+        if env_name in (None, ROOT_ENV_NAME, "root"):
             return self.root_prefix
-        if os.sep in default_env:
-            return abspath(default_env)
-        for envs_dir in self.envs_dirs:
-            candidate = join(envs_dir, default_env)
-            if isdir(candidate):
-                return candidate
-        return join(self.envs_dirs[0], default_env)
+        if os.sep in env_name:
+            return abspath(env_name)
+        # A name: the first envs dir holding it, else where the first envs dir would hold it.
+        places = [join(envs_dir, env_name) for envs_dir in self.envs_dirs]
+        existing = [place for place in places if isdir(place)]
+        return existing[0] if existing else join(self.envs_dirs[0], env_name)
 
     @property
     def target_prefix(self) -> str:
@@ -951,9 +986,7 @@ class Context:
     @property
     def arch_name(self) -> str:
         machine = _machine()
-        if machine in non_x86_machines:
-            return machine
-        return _arch_names[self.bits]
+        return machine if machine in non_x86_machines else _arch_names[self.bits]
 
     def _native_subdir(self) -> str:
         machine = _machine()
@@ -985,9 +1018,11 @@ class Context:
 
     @property
     def fetch_threads(self) -> int | None:
+        if self._fetch_threads:
+            return self._fetch_threads
         if self._fetch_threads == 0 and self._default_threads == 0:
-            return 5
-        return self._fetch_threads or self.default_threads
+            return 5  # neither setting given: conda's measured default for downloads
+        return self.default_threads
 
     @property
     def verify_threads(self) -> int:
@@ -1000,15 +1035,14 @@ class Context:
     @property
     def croot(self) -> str:
         """Where conda-build keeps its work and output (the local ``conda-bld`` channel)."""
-        if self._croot:
-            return abspath(expanduser(self._croot))
-        if self.bld_path:
-            return abspath(expanduser(self.bld_path))
-        if "root-dir" in self.conda_build:
-            return abspath(expanduser(self.conda_build["root-dir"]))
-        if self.root_writable:
-            return join(self.root_prefix, "conda-bld")
-        return _expand_path("~/conda-bld")
+        for setting in (self._croot, self.bld_path):
+            if setting:
+                return abspath(expanduser(setting))
+        build_config = self.conda_build
+        if "root-dir" in build_config:  # present counts, even when empty
+            return abspath(expanduser(build_config["root-dir"]))
+        # Nothing configured: beside the base environment when it is writable, else in the home directory.
+        return join(self.root_prefix, "conda-bld") if self.root_writable else _expand_path("~/conda-bld")
 
     # -- Channel-valued views of the channel settings (conda's names); built by models.channel
 
@@ -1058,14 +1092,11 @@ class Context:
 
     @property
     def conda_build_local_paths(self) -> tuple[str, ...]:
-        candidates = (
-            self._croot,
-            self.bld_path,
-            self.conda_build.get("root-dir"),
-            join(self.root_prefix, "conda-bld"),
-            "~/conda-bld",
-        )
-        return _unique_strings(path for path in (_expand_path(c) for c in candidates if c) if isdir(path))
+        # The places conda-build may have put packages, most specific first; only existing ones count.
+        search_order = [self._croot, self.bld_path, self.conda_build.get("root-dir")]
+        search_order += [join(self.root_prefix, "conda-bld"), "~/conda-bld"]
+        expanded = [_expand_path(place) for place in search_order if place]
+        return _unique_strings(filter(isdir, expanded))
 
     @property
     def conda_build_local_urls(self) -> tuple[str, ...]:
@@ -1099,34 +1130,16 @@ class Context:
             return 3
         return self._verbosity
 
-    @property
-    def trace(self) -> bool:
-        return self.verbosity >= 4
-
-    @property
-    def debug(self) -> bool:
-        return self.verbosity >= 3
-
-    @property
-    def info(self) -> bool:
-        return self.verbosity >= 2
-
-    @property
-    def verbose(self) -> bool:
-        return self.verbosity >= 1
+    trace = _verbosity_at_least(4)
+    debug = _verbosity_at_least(3)
+    info = _verbosity_at_least(2)
+    verbose = _verbosity_at_least(1)
 
     @property
     def log_level(self) -> int:
+        """The logging level for the verbosity: WARNING (30) up to NOTSET (0) above trace."""
         verbosity = self.verbosity
-        if verbosity > 4:
-            return 0
-        if verbosity > 3:
-            return 5
-        if verbosity > 2:
-            return 10
-        if verbosity > 1:
-            return 20
-        return 30
+        return next((level for floor, level in _LOG_LEVEL_FLOORS if verbosity > floor), 30)
 
     # -- channels as plain data (Channel objects are built on these by the models)
 
@@ -1159,10 +1172,10 @@ class Context:
         return dict(cached)
 
     def _compute_custom_multichannel_urls(self) -> dict[str, tuple[str, ...]]:
-        if not on_win and self.subdir.startswith("win-") and self._default_channels == DEFAULT_CHANNELS_UNIX:
-            default_channels = list(DEFAULT_CHANNELS_WIN)
-        else:
-            default_channels = list(self._default_channels)
+        # Solving for Windows from elsewhere: the unchanged default list is swapped for the Windows one.
+        windows_target = not on_win and self.subdir.startswith("win-")
+        unchanged = windows_target and self._default_channels == DEFAULT_CHANNELS_UNIX
+        default_channels = list(DEFAULT_CHANNELS_WIN if unchanged else self._default_channels)
         if self.restore_free_channel:
             warnings.warn(
                 "Adding the 'free' channel as it existed prior to conda 4.7. is deprecated and will be removed "
@@ -1201,12 +1214,17 @@ class Context:
 
             allowed = {url for name in allow for url in Channel(name).base_urls}
             denied = {url for name in deny for url in Channel(name).base_urls}
+
+            def refusal(url: str | None) -> type[Exception] | None:
+                if url in denied:
+                    return ChannelDenied
+                return ChannelNotAllowed if allowed and url not in allowed else None
+
             for channel in map(Channel, channels):
-                for url in channel.base_urls:
-                    if url in denied:
-                        raise ChannelDenied(channel)
-                    if allowed and url not in allowed:
-                        raise ChannelNotAllowed(channel)
+                # The first of the channel's URLs that is refused decides which error it is.
+                error = next(filter(None, map(refusal, channel.base_urls)), None)
+                if error is not None:
+                    raise error(channel)
         return _unique_strings(channels)
 
     @property

@@ -39,16 +39,23 @@ class CondaError(Exception):
             return str(self.message)
 
     def dump_map(self) -> dict[str, Any]:
-        result = {k: v for k, v in vars(self).items() if not k.startswith("_")}
-        result.update(
-            exception_type=str(type(self)),
-            exception_name=self.__class__.__name__,
-            message=str(self),
-            error=repr(self),
-            caused_by=repr(self._caused_by),
-            **self._kwargs,
-        )
-        return result
+        """A JSON-friendly description: public attributes, then standard keys, then the message kwargs."""
+        public = {name: value for name, value in vars(self).items() if name[:1] != "_"}
+        # dict(**...) keeps conda's TypeError when a message kwarg reuses one of the standard keys.
+        public.update(_standard_error_fields(self, **self._kwargs))
+        return public
+
+
+def _standard_error_fields(error: CondaError, **extra: Any) -> dict[str, Any]:
+    """The keys every dumped error carries, followed by ``extra``."""
+    return dict(
+        exception_type=str(type(error)),
+        exception_name=type(error).__name__,
+        message=str(error),
+        error=repr(error),
+        caused_by=repr(error._caused_by),
+        **extra,
+    )
 
 
 class PathNotFoundError(CondaError, OSError):
@@ -167,6 +174,12 @@ class InvalidMatchSpec(InvalidSpec):
         super().__init__("Invalid spec '%(invalid_spec)s': %(details)s", invalid_spec=invalid_spec, details=details)
 
 
+def _multi_error_line(error: BaseException) -> str:
+    """A plain OS error shows its message; conda's errors (and the rest) their repr."""
+    plain_os_error = isinstance(error, OSError) and not isinstance(error, CondaError)
+    return str(error) if plain_os_error else error.__repr__()
+
+
 class CondaMultiError(CondaError):
     """Several errors at once; ``str`` lists each on its own line, as conda prints them."""
 
@@ -175,24 +188,17 @@ class CondaMultiError(CondaError):
         super().__init__(None)
 
     def __repr__(self) -> str:
-        parts = []
-        for error in self.errors:
-            if isinstance(error, OSError) and not isinstance(error, CondaError):
-                parts.append(str(error))
-            else:
-                parts.append(error.__repr__())
-        return "\n".join(parts)
+        return "\n".join(map(_multi_error_line, self.errors))
 
     def __str__(self) -> str:
         return "\n".join(str(error) for error in self.errors) + "\n"
 
     def dump_map(self) -> dict[str, Any]:
-        return dict(
-            exception_type=str(type(self)),
-            exception_name=self.__class__.__name__,
-            errors=tuple(error.dump_map() for error in self.errors),
-            error="Multiple Errors Encountered.",
-        )
+        """Only the type, each wrapped error's own dump, and a fixed summary line."""
+        described: dict[str, Any] = {"exception_type": str(type(self)), "exception_name": type(self).__name__}
+        described["errors"] = tuple(map(lambda wrapped: wrapped.dump_map(), self.errors))
+        described["error"] = "Multiple Errors Encountered."
+        return described
 
     def contains(self, exception_class: type[BaseException]) -> bool:
         return any(isinstance(error, exception_class) for error in self.errors)
@@ -255,11 +261,14 @@ class InvalidTypeError(ValidationError):
         self.wrong_type = wrong_type
         self.valid_types = valid_types
         if msg is None:
-            msg = (
-                f"Parameter {parameter_name} = {parameter_value!r} declared in {source} has type {wrong_type}.\n"
-                f"Valid types:\n{_pretty_list(valid_types)}"
-            )
+            msg = _wrong_type_text(parameter_name, parameter_value, source, wrong_type, valid_types)
         super().__init__(parameter_name, parameter_value, source, msg=msg)
+
+
+def _wrong_type_text(name: str, value: Any, source: Any, wrong_type: Any, valid_types: Any) -> str:
+    """InvalidTypeError's default message: the setting, where it came from, and the types it may have."""
+    where = f"Parameter {name} = {value!r} declared in {source}"
+    return f"{where} has type {wrong_type}.\nValid types:\n{_pretty_list(valid_types)}"
 
 
 class CustomValidationError(ValidationError):
@@ -370,49 +379,70 @@ class ChecksumMismatchError(CondaError):
 
 def _describe_response(response: Any, content_max_len: int = 1024) -> str | None:
     """conda's dump of a ``requests`` Response (request line and headers, then the reply)."""
-    cls = type(response)
-    if not f"{cls.__module__}.{cls.__name__}".endswith("requests.models.Response"):
+    kind = type(response)
+    if not f"{kind.__module__}.{kind.__name__}".endswith("requests.models.Response"):
         return None
     try:
-        lines = [""]
         request = getattr(response, "request", None)
+        sections = [[""]]
         if request is not None:
-            first = {"Host": "\x00\x00", "User-Agent": "\x00\x01"}
-            lines.append(f">>{request.method} {request.path_url} {request.url.split(':', 1)[0].upper()}")
-            lines.extend(
-                f"> {key}: {value}"
-                for key, value in sorted(request.headers.items(), key=lambda kv: first.get(kv[0], kv[0].lower()))
-            )
-            lines.append("")
-            if request.body:
-                lines.append(request.body)
-        last = {"Content-Length": "\x7e\x7e\x61", "Connection": "\x7e\x7e\x62"}
-        lines.append(f"<<{response.url.split(':', 1)[0].upper()} {response.status_code} {response.reason}")
-        lines.extend(
-            f"< {key}: {value}"
-            for key, value in sorted(response.headers.items(), key=lambda kv: last.get(kv[0], kv[0].lower()))
-        )
-        lines.append(f"< Elapsed: {str(response.elapsed).split(':', 1)[-1]}")
+            sections.append(_request_lines(request))
+        sections.append(_reply_lines(response))
         if content_max_len:
-            lines.append("")
-            content_type = response.headers.get("Content-Type")
-            if content_type == "application/json":
-                import json
-                from itertools import islice
-
-                text = response.text
-                if len(text) > content_max_len:
-                    content = text
-                else:
-                    content = json.dumps(dict(islice(json.loads(text).items(), content_max_len)), indent=2)
-                lines.append(content[:content_max_len])
-                lines.append("")
-            elif content_type is not None and (content_type.startswith("text/") or content_type == "application/xml"):
-                lines.append(response.text[:content_max_len])
-        lines.append("")
-        return "\n".join(lines)
+            sections.append(_reply_body_lines(response, content_max_len))
+        sections.append([""])
+        return "\n".join(line for section in sections for line in section)
     except Exception:
         return None
+
+
+def _scheme_label(url: str) -> str:
+    return url.partition(":")[0].upper()
+
+
+#: Header sort keys: Host and User-Agent lead the request; Content-Length and Connection end the reply.
+_REQUEST_HEADERS_FIRST = {"Host": "\x00\x00", "User-Agent": "\x00\x01"}
+_REPLY_HEADERS_LAST = {"Content-Length": "\x7e\x7e\x61", "Connection": "\x7e\x7e\x62"}
+
+
+def _sorted_headers(headers: Any, pinned: dict[str, str], marker: str) -> list[str]:
+    def order(item: tuple[str, str]) -> str:
+        return pinned.get(item[0], item[0].lower())
+
+    return [f"{marker} {key}: {value}" for key, value in sorted(headers.items(), key=order)]
+
+
+def _request_lines(request: Any) -> list[str]:
+    lines = [f">>{request.method} {request.path_url} {_scheme_label(request.url)}"]
+    lines += _sorted_headers(request.headers, _REQUEST_HEADERS_FIRST, ">")
+    lines.append("")
+    if request.body:
+        lines.append(request.body)
+    return lines
+
+
+def _reply_lines(response: Any) -> list[str]:
+    lines = [f"<<{_scheme_label(response.url)} {response.status_code} {response.reason}"]
+    lines += _sorted_headers(response.headers, _REPLY_HEADERS_LAST, "<")
+    elapsed = str(response.elapsed)
+    lines.append(f"< Elapsed: {elapsed.partition(':')[2] if ':' in elapsed else elapsed}")
+    return lines
+
+
+def _reply_body_lines(response: Any, limit: int) -> list[str]:
+    """A blank line, then the start of a JSON or text body (other content types are left out)."""
+    content_type = response.headers.get("Content-Type")
+    if content_type == "application/json":
+        text = response.text
+        if len(text) <= limit:
+            # a short JSON object is re-indented (its first ``limit`` keys, as conda does)
+            import json
+            from itertools import islice
+
+            text = json.dumps(dict(islice(json.loads(text).items(), limit)), indent=2)
+        return ["", text[:limit], ""]
+    textual = content_type is not None and (content_type.startswith("text/") or content_type == "application/xml")
+    return ["", response.text[:limit]] if textual else [""]
 
 
 class CondaHTTPError(CondaError):
@@ -428,42 +458,19 @@ class CondaHTTPError(CondaError):
         response: Any = None,
         caused_by: Any = None,
     ) -> None:
-        from datetime import timedelta
-
-        try:
-            body = response.json()
-        except (AttributeError, ValueError):
-            body = {}
-        else:
-            if isinstance(body, dict):
-                reason = body.get("reason", None) or reason
-                message = body.get("message", None) or message
-            else:
-                body = {}
-
+        body, reason, message = _json_overrides(response, reason, message)
         url = _maybe_unquote(url)
-        status_code = status_code or "000"
-        reason = reason or "CONNECTION FAILED"
-        if isinstance(reason, str):
-            reason = reason.upper()
-        elapsed_time = elapsed_time or "-"
-        if isinstance(elapsed_time, timedelta):
-            elapsed_time = str(elapsed_time).split(":", 1)[-1]
-
-        try:
-            cf_ray = f"CF-RAY: {response.headers['CF-RAY']}\n"
-        except (AttributeError, KeyError, TypeError):
-            cf_ray = ""
-
-        super().__init__(
-            _dals(
-                f"""
+        status_code, reason, elapsed_time = _http_summary(status_code, reason, elapsed_time)
+        # The message may hold newlines of its own, so it is appended after dedenting the header.
+        header = _dals(
+            f"""
                 HTTP {status_code} {reason} for url <{url}>
                 Elapsed: {elapsed_time}
-                {cf_ray}
+                {_cf_ray_line(response)}
                 """
-            )
-            + message,
+        )
+        super().__init__(
+            header + message,
             url=url,
             status_code=status_code,
             reason=reason,
@@ -472,6 +479,42 @@ class CondaHTTPError(CondaError):
             json=body,
             caused_by=caused_by,
         )
+
+
+def _json_overrides(response: Any, reason: Any, message: Any) -> tuple[dict[str, Any], Any, Any]:
+    """A JSON object body (e.g. anaconda.org's) may carry better ``reason`` and ``message`` texts."""
+    try:
+        payload = response.json()
+    except (AttributeError, ValueError):
+        return {}, reason, message
+    if not isinstance(payload, dict):
+        return {}, reason, message
+    return payload, payload.get("reason") or reason, payload.get("message") or message
+
+
+def _http_summary(status_code: Any, reason: Any, elapsed_time: Any) -> tuple[Any, Any, Any]:
+    """Placeholders for what a failed connection lacks; the reason upper-cased, the time without hours."""
+    from datetime import timedelta
+
+    if not reason:
+        reason = "CONNECTION FAILED"
+    elif isinstance(reason, str):
+        reason = reason.upper()
+    if not elapsed_time:
+        elapsed_time = "-"
+    elif isinstance(elapsed_time, timedelta):
+        elapsed_time = str(elapsed_time).partition(":")[2] or str(elapsed_time)
+    return status_code or "000", reason, elapsed_time
+
+
+def _cf_ray_line(response: Any) -> str:
+    """Cloudflare's request id, when the response has one, as a line of its own."""
+    headers = getattr(response, "headers", None)
+    try:
+        ray = headers["CF-RAY"]  # type: ignore[index]
+    except (KeyError, TypeError):
+        return ""
+    return f"CF-RAY: {ray}\n"
 
 
 def _dashlist(items: Any, indent: int = 2) -> str:
@@ -526,78 +569,98 @@ class UnsatisfiableError(CondaError):
     """The requested specs conflict; ``bad_deps`` maps a conflict class to its chains of specs."""
 
     def _format_chain_str(self, bad_deps: Any) -> list[str]:
-        chains: dict[tuple[str, ...], list[set[str]]] = {}
-        for dep in sorted(bad_deps, key=len, reverse=True):
-            dep1 = [s.partition(" ") for s in dep[1:]]
-            key = (dep[0], *(v[0] for v in dep1))
-            vals = ("", *(v[2] for v in dep1))
-            found = False
-            for key2, csets in chains.items():
-                if key2[: len(key)] == key:
-                    for cset, val in zip(csets, vals):
-                        cset.add(val)
-                    found = True
-            if not found:
-                chains[key] = [{val} for val in vals]
-        formatted: dict[tuple[str, ...], str] = {}
-        for key, csets in chains.items():
-            deps = []
-            for name, cset in zip(key, csets):
-                if "" not in cset:
-                    pass
-                elif len(cset) == 1:
-                    cset.clear()
-                else:
-                    cset.remove("")
-                    cset.add("*")
-                if name[0] == "@":
-                    name = "feature:" + name[1:]
-                deps.append("{} {}".format(name, "|".join(sorted(cset))) if cset else name)
-            formatted[key] = " -> ".join(deps)
-        return [formatted[key] for key in sorted(formatted)]
+        """Fold chains that share a path of package names into one line each, sorted by that path."""
+        grouped = _group_chains_by_names(bad_deps)
+        lines = {
+            names: " -> ".join(_render_chain_link(name, specs) for name, specs in zip(names, spec_sets))
+            for names, spec_sets in grouped.items()
+        }
+        return [lines[names] for names in sorted(lines)]
 
     def __init__(self, bad_deps: Any, chains: bool = True, strict: bool = False) -> None:
-        msg = ""
         self.unsatisfiable: list[Any] = []
         if len(bad_deps) == 0:
-            msg += """
+            text = _NO_CONFLICTS_FOUND
+        else:
+            pieces = []
+            for class_name, dep_class in bad_deps.items():
+                if not dep_class:
+                    continue
+                if class_name == "direct":
+                    pieces.append(self._describe_direct(dep_class))
+                else:
+                    pieces.append(self._describe_blocked(class_name, dep_class))
+            text = "".join(pieces)
+        if strict:
+            text += "\nNote that strict channel priority may have removed packages required for satisfiability."
+        super().__init__(text)
+
+    def _describe_direct(self, dep_class: Any) -> str:
+        """Requested specs that conflict among themselves, grouped by the package each chain ends in."""
+        by_package: dict[Any, list[Any]] = {}
+        for entry in dep_class:
+            chain = entry[0]
+            by_package.setdefault(chain[-1].name, []).append(chain)
+        text = _UNSATISFIABLE_MESSAGES["direct"].lstrip()
+        text += "\nOutput in format: Requested package -> Available versions"
+        for package, chains in by_package.items():
+            if len(chains) < 2:
+                continue
+            rendered = (" -> ".join(map(str, chain)) for chain in chains)
+            text += f"\n\nPackage {package} conflicts for:\n" + "\n".join(rendered)
+            self.unsatisfiable.extend(tuple(chain) for chain in chains)
+        return text
+
+    def _describe_blocked(self, class_name: str, dep_class: Any) -> str:
+        """Specs blocked by something already there (python, history, a virtual package)."""
+        blocker = None
+        spec_chains = []
+        for dep_chain, chain_blocker in dep_class:
+            spec_chains.append([_spec_without_target(spec) for spec in dep_chain])
+            blocker = chain_blocker  # the message names the last chain's blocker
+        template = _UNSATISFIABLE_MESSAGES[class_name].lstrip()
+        return template.format(specs=_dashlist(self._format_chain_str(spec_chains)), ref=blocker)
+
+
+_NO_CONFLICTS_FOUND = """
 Did not find conflicting dependencies. If you would like to know which
 packages conflict ensure that you have enabled unsatisfiable hints.
 
 conda config --set unsatisfiable_hints True
             """
-        else:
-            for class_name, dep_class in bad_deps.items():
-                if not dep_class:
-                    continue
-                if class_name == "direct":
-                    msg += _UNSATISFIABLE_MESSAGES["direct"].lstrip()
-                    last_dep_entry = {d[0][-1].name for d in dep_class}
-                    dep_constraint_map: dict[Any, list[Any]] = {}
-                    for dep in dep_class:
-                        if dep[0][-1].name in last_dep_entry:
-                            dep_constraint_map.setdefault(dep[0][-1].name, []).append(dep[0])
-                    msg += "\nOutput in format: Requested package -> Available versions"
-                    for dep_name, chain in dep_constraint_map.items():
-                        if len(chain) > 1:
-                            msg += f"\n\nPackage {dep_name} conflicts for:\n"
-                            msg += "\n".join(" -> ".join(str(i) for i in c) for c in chain)
-                            self.unsatisfiable += [tuple(entries) for entries in chain]
-                else:
-                    dep_chains = []
-                    installed_blocker = None
-                    for dep_chain, blocker in dep_class:
-                        dep_chains.append([_spec_without_target(dep) for dep in dep_chain])
-                        installed_blocker = blocker
-                    formatted = self._format_chain_str(dep_chains) if dep_chains else []
-                    msg += (
-                        _UNSATISFIABLE_MESSAGES[class_name]
-                        .lstrip()
-                        .format(specs=_dashlist(formatted), ref=installed_blocker)
-                    )
-        if strict:
-            msg += "\nNote that strict channel priority may have removed packages required for satisfiability."
-        super().__init__(msg)
+
+
+def _group_chains_by_names(chains: Any) -> dict[tuple[str, ...], list[set[str]]]:
+    """Map each path of package names to the set of version specs seen at every position.
+
+    Longer chains are taken first; a shorter chain whose names are a prefix of known paths
+    adds its specs to all of them instead of starting a path of its own.
+    """
+    grouped: dict[tuple[str, ...], list[set[str]]] = {}
+    for chain in sorted(chains, key=len, reverse=True):
+        links = [link.partition(" ") for link in chain[1:]]
+        names = (chain[0], *(name for name, _, _ in links))
+        specs = ("", *(spec for _, _, spec in links))
+        width = len(names)
+        matching = [known for known in grouped if known[:width] == names]
+        if not matching:
+            grouped[names] = [{spec} for spec in specs]
+            continue
+        for known in matching:
+            for seen, spec in zip(grouped[known], specs):
+                seen.add(spec)
+    return grouped
+
+
+def _render_chain_link(name: str, specs: set[str]) -> str:
+    """``name a|b`` for one link; a bare name where no spec was given, ``*`` mixed in where some lacked one."""
+    if "" in specs:
+        specs = specs - {""}
+        if specs:
+            specs.add("*")
+    if name[0] == "@":
+        name = "feature:" + name[1:]
+    return f"{name} {'|'.join(sorted(specs))}" if specs else name
 
 
 class ChannelError(CondaError):
@@ -610,19 +673,15 @@ class ChannelNotAllowed(ChannelError):
     warning = "Channel not included in allowlist"
 
     def __init__(self, channel: Any) -> None:
-        message = _dals(
-            """
+        # Keyword order is kept as conda has it: dump_map() lists them in this order.
+        details = {"channel_url": _maybe_unquote(channel.base_url), "channel_name": channel.name}
+        details["warning"] = self.warning
+        template = """
         %(warning)s:
           channel name: %(channel_name)s
           channel url: %(channel_url)s
         """
-        )
-        super().__init__(
-            message,
-            channel_url=_maybe_unquote(channel.base_url),
-            channel_name=channel.name,
-            warning=self.warning,
-        )
+        super().__init__(_dals(template), **details)
 
 
 class ChannelDenied(ChannelNotAllowed):

@@ -123,22 +123,16 @@ def specs_from_url(url: str, json: bool = False) -> list[str]:
     Blank lines and ``#`` comments are skipped; after a line ``@EXPLICIT`` every line is kept
     verbatim; any other line must pass ``spec_from_line`` or ``CondaValueError`` names it.
     """
-    explicit = False
-    specs: list[str] = []
-    for raw in _read_spec_source(url).splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line == "@EXPLICIT":
-            explicit = True
-        if explicit:
-            specs.append(line)
-            continue
+    kept = [line for line in (raw.strip() for raw in _read_spec_source(url).splitlines()) if line[:1] not in ("", "#")]
+    # Everything from the first "@EXPLICIT" line on is a URL list, taken as written.
+    boundary = kept.index("@EXPLICIT") if "@EXPLICIT" in kept else len(kept)
+    parsed: list[str] = []
+    for line in kept[:boundary]:
         spec = spec_from_line(line)
         if spec is None:
             raise CondaValueError(f"could not parse '{line}' in: {url}")
-        specs.append(spec)
-    return specs
+        parsed.append(spec)
+    return parsed + kept[boundary:]
 
 
 def _toposort(data: dict[Any, set]) -> Iterator[Any]:
@@ -149,28 +143,24 @@ def _toposort(data: dict[Any, set]) -> Iterator[Any]:
     needed-but-unlisted items are added, and yielded items are removed. A cycle raises
     ``CondaValueError`` listing the items left.
     """
-    if len(data) == 0:
-        return
-    for key, needs in data.items():
-        needs.discard(key)
-    unlisted: set = set()
-    for needs in data.values():
-        unlisted |= needs
-    unlisted -= set(data.keys())
-    data.update({item: set() for item in unlisted})
-    while True:
-        ready = sorted({item for item, needs in data.items() if len(needs) == 0})
-        if not ready:
-            break
-        for item in ready:
+    # Make the graph self-contained: nothing waits on itself, and every item waited on has an entry.
+    waited_on: set = set()
+    for item, needs in data.items():
+        needs.discard(item)
+        waited_on.update(needs)
+    for item in waited_on.difference(data):
+        data[item] = set()
+    while data:
+        layer = sorted(item for item, needs in data.items() if not needs)
+        if not layer:
+            remaining = " -> ".join(map(repr, data))
+            raise CondaValueError(f"Cyclic dependencies exist among these items: {remaining}")
+        for item in layer:
             yield item
             data.pop(item, None)
-        done = set(ready)
+        finished = frozenset(layer)
         for needs in data.values():
-            needs -= done
-    if len(data) != 0:
-        items = " -> ".join(repr(x) for x in data.keys())
-        raise CondaValueError(f"Cyclic dependencies exist among these items: {items}")
+            needs.difference_update(finished)
 
 
 def dist_str_in_index(index: dict[Any, Any], dist_str: str) -> bool:
@@ -185,12 +175,13 @@ def cache_fn_url(url: str, repodata_fn: str = REPODATA_FN) -> str:
     """The file name conda caches a channel subdir's repodata under: 8 hex digits of an md5."""
     import hashlib
 
-    if not url.endswith("/"):
-        url += "/"
+    # The key is the URL with one trailing slash; only a non-default repodata file name is added,
+    # so the standard caches keep the names older tools look for.
+    key = url if url.endswith("/") else f"{url}/"
     if repodata_fn != REPODATA_FN:
-        url += repodata_fn
+        key = f"{key}{repodata_fn}"
     try:
-        digest = hashlib.md5(url.encode("utf-8"), usedforsecurity=False)  # type: ignore[call-arg]
+        digest = hashlib.md5(key.encode("utf-8"), usedforsecurity=False)  # type: ignore[call-arg]
     except TypeError:  # Python < 3.9 has no usedforsecurity
-        digest = hashlib.md5(url.encode("utf-8"))  # noqa: S324
+        digest = hashlib.md5(key.encode("utf-8"))  # noqa: S324
     return f"{digest.hexdigest()[:8]}.json"

@@ -36,6 +36,8 @@ from .._url import (
 from ..exceptions import CondaError, CondaValueError, RecordValidationError
 
 DEFAULTS_CHANNEL_NAME = "defaults"
+#: A Channel's fields, in the order conda's dump() and __json__ list them.
+_CHANNEL_FIELDS = ("scheme", "auth", "location", "token", "name", "platform", "package_filename")
 UNKNOWN_CHANNEL = "<unknown>"
 MAX_CHANNEL_PRIORITY = 10000
 
@@ -130,29 +132,35 @@ class ChannelType(type):
     """Caches ``Channel(value)`` by value; ``Channel(channels=..., name=...)`` makes a MultiChannel."""
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
-        if len(args) == 1 and not kwargs:
-            value = args[0]
-            if isinstance(value, Channel):
-                return value
-            try:
-                return Channel._cache_[value]
-            except KeyError:
-                pass
-            except TypeError:
-                raise RecordValidationError("channel", value) from None
-            try:
-                channel = Channel.from_value(value)
-            except ValueError as exc:
-                if isinstance(exc, CondaError):
-                    raise
-                # conda lets urllib's ValueError out (e.g. "Invalid IPv6 URL"); still a ValueError
-                raise CondaValueError(f"invalid channel {value!r}: {exc}") from None
-            Channel._cache_[value] = channel
-            return channel
-        if "channels" in kwargs:
-            channels = tuple(cls(**each) for each in kwargs["channels"])
-            return MultiChannel(kwargs["name"], channels)
-        return super().__call__(*args, **kwargs)
+        single_value = len(args) == 1 and not kwargs
+        if single_value:
+            return _channel_from_cache(args[0])
+        if "channels" not in kwargs:
+            return super().__call__(*args, **kwargs)
+        # The shape MultiChannel.dump() produces: a name plus one keyword dict per member.
+        members = tuple(cls(**member) for member in kwargs["channels"])
+        return MultiChannel(kwargs["name"], members)
+
+
+def _channel_from_cache(value: Any) -> Channel:
+    """``Channel(value)``: a Channel passes through; anything else is parsed once and remembered."""
+    if isinstance(value, Channel):
+        return value
+    try:
+        cached = Channel._cache_.get(value)
+    except TypeError:  # unhashable, so it cannot be a channel value either
+        raise RecordValidationError("channel", value) from None
+    if cached is not None:
+        return cached
+    try:
+        made = Channel.from_value(value)
+    except CondaError:
+        raise
+    except ValueError as exc:
+        # urllib's own ValueError (e.g. "Invalid IPv6 URL") gets a typed error that is still a ValueError.
+        raise CondaValueError(f"invalid channel {value!r}: {exc}") from None
+    Channel._cache_[value] = made
+    return made
 
 
 class Channel(metaclass=ChannelType):
@@ -178,13 +186,8 @@ class Channel(metaclass=ChannelType):
         platform: str | None = None,
         package_filename: str | None = None,
     ) -> None:
-        self.scheme = scheme
-        self.auth = auth
-        self.location = location
-        self.token = token
-        self.name = name or ""
-        self.platform = platform
-        self.package_filename = package_filename
+        # One update keeps the attribute order that __json__ reports (the order of _CHANNEL_FIELDS).
+        vars(self).update(zip(_CHANNEL_FIELDS, (scheme, auth, location, token, name or "", platform, package_filename)))
 
     # -- construction ----------------------------------------------------------------
 
@@ -205,44 +208,33 @@ class Channel(metaclass=ChannelType):
             value = value.decode("utf-8")
         if not isinstance(value, str):
             raise RecordValidationError("channel", value)
-        if has_scheme(value):
-            if value.startswith("file:"):
-                value = win_path_backout(value)
-            return Channel.from_url(value)
-        if is_path(value):
+        schemed = has_scheme(value)
+        if not schemed and is_path(value):
             return Channel.from_url(path_to_url(value))
-        if is_package_file(value):
-            if value.startswith("file:"):
-                value = win_path_backout(value)
-            return Channel.from_url(value)
-        config = _config()
-        stripped, platform = split_platform(_known_subdirs(), value)
-        if stripped in config.custom_multichannels:
-            return MultiChannel(stripped, config.custom_multichannels[stripped], platform)
-        return Channel.from_channel_name(value)
+        if schemed or is_package_file(value):
+            # A file: URL may carry a Windows path written with backslashes.
+            return Channel.from_url(win_path_backout(value) if value.startswith("file:") else value)
+        return _multichannel_or_named(value)
 
     @staticmethod
     def make_simple_channel(channel_alias: Channel, channel_url: str, name: str | None = None) -> Channel:
         """A channel from a configured URL or name, relative to ``channel_alias`` when it has no scheme."""
-        ca = channel_alias
-        test_url, scheme, auth, token = split_scheme_auth_token(channel_url)
-        if name and scheme:
-            return Channel(scheme=scheme, auth=auth, location=test_url, token=token, name=name.strip("/"))
-        if scheme:
-            if ca.location and test_url.startswith(ca.location):
-                location, name = ca.location, test_url.replace(ca.location, "", 1)
-            else:
-                parts = urlparse(test_url)
-                location = str(Url.make(hostname=parts.hostname, port=parts.port))
-                name = parts.path or ""
-            return Channel(scheme=scheme, auth=auth, location=location, token=token, name=name.strip("/"))
-        return Channel(
-            scheme=ca.scheme,
-            auth=ca.auth,
-            location=ca.location,
-            token=ca.token,
-            name=(name and name.strip("/")) or channel_url.strip("/"),
-        )
+        alias = channel_alias
+        remainder, scheme, auth, token = split_scheme_auth_token(channel_url)
+        if not scheme:
+            # No scheme: a name under the channel alias (an explicit name wins over the URL text).
+            under_alias = (name and name.strip("/")) or channel_url.strip("/")
+            return Channel(
+                scheme=alias.scheme, auth=alias.auth, location=alias.location, token=alias.token, name=under_alias
+            )
+        if name:
+            location = remainder
+        elif alias.location and remainder.startswith(alias.location):
+            location, name = alias.location, remainder.replace(alias.location, "", 1)
+        else:
+            pieces = urlparse(remainder)
+            location, name = str(Url.make(hostname=pieces.hostname, port=pieces.port)), pieces.path or ""
+        return Channel(scheme=scheme, auth=auth, location=location, token=token, name=name.strip("/"))
 
     # -- names -----------------------------------------------------------------------
 
@@ -295,39 +287,30 @@ class Channel(metaclass=ChannelType):
             raise TypeError(f"subdirs must be a non-string iterable, not {subdirs!r}")
         if self.canonical_name == UNKNOWN_CHANNEL:
             return Channel(DEFAULTS_CHANNEL_NAME).urls(with_credentials, subdirs)
-        parts = [self.location]
-        if with_credentials and self.token:
-            parts.extend(["t", self.token])
-        parts.append(self.name)
-        base = join_url(*parts)
-        if self.platform:
-            platforms = [self.platform] + (["noarch"] if self.platform != "noarch" else [])
+        if not self.platform:
+            chosen = list(subdirs)
+        elif self.platform == "noarch":
+            chosen = ["noarch"]
         else:
-            platforms = list(subdirs)
-        bases = [join_url(base, p) for p in platforms]
-        if with_credentials and self.auth:
-            return [f"{self.scheme}://{self.auth}@{b}" for b in bases]
-        return [f"{self.scheme}://{b}" for b in bases]
+            chosen = [self.platform, "noarch"]
+        return [self._absolute(with_credentials, subdir) for subdir in chosen]
 
     def url(self, with_credentials: bool = False) -> str | None:
         """The URL of this channel's subdir (the first configured non-noarch one when it has none),
         with the package file name when it names one."""
         if self.canonical_name == UNKNOWN_CHANNEL:
             return None
-        parts = [self.location]
-        if with_credentials and self.token:
-            parts.extend(["t", self.token])
-        parts.append(self.name)
         if self.platform:
-            parts.append(self.platform)
-            if self.package_filename:
-                parts.append(self.package_filename)
-        else:
-            parts.append(next((s for s in _context().subdirs if s != "noarch"), "noarch"))
-        base = join_url(*parts)
-        if with_credentials and self.auth:
-            return f"{self.scheme}://{self.auth}@{base}"
-        return f"{self.scheme}://{base}"
+            return self._absolute(with_credentials, self.platform, self.package_filename)
+        arch_subdirs = [subdir for subdir in _context().subdirs if subdir != "noarch"]
+        return self._absolute(with_credentials, arch_subdirs[0] if arch_subdirs else "noarch")
+
+    def _absolute(self, with_credentials: bool, *tail: str | None) -> str:
+        """scheme://[auth@]location[/t/token]/name/tail...; auth and token only when asked for."""
+        token_segment = ("t", self.token) if with_credentials and self.token else ()
+        path = join_url(self.location, *token_segment, self.name, *tail)
+        userinfo = f"{self.auth}@" if with_credentials and self.auth else ""
+        return f"{self.scheme}://{userinfo}{path}"
 
     @property
     def base_url(self) -> str | None:
@@ -341,10 +324,9 @@ class Channel(metaclass=ChannelType):
 
     @property
     def subdir_url(self) -> str | None:
-        url = self.url(True)
-        if self.package_filename and url:
-            url = url.rsplit("/", 1)[0]
-        return url
+        full = self.url(with_credentials=True)
+        # A package URL's subdir is the URL minus its last segment.
+        return full.rpartition("/")[0] if full and self.package_filename else full
 
     @property
     def url_channel_wtf(self) -> tuple[str | None, str]:
@@ -377,32 +359,17 @@ class Channel(metaclass=ChannelType):
         return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
 
     def dump(self) -> dict[str, Any]:
-        return {
-            "scheme": self.scheme,
-            "auth": self.auth,
-            "location": self.location,
-            "token": self.token,
-            "name": self.name,
-            "platform": self.platform,
-            "package_filename": self.package_filename,
-        }
+        return {field: getattr(self, field) for field in _CHANNEL_FIELDS}
 
 
 class MultiChannel(Channel):
     """A name standing for several channels (``defaults``, ``local``, custom_multichannels)."""
 
     def __init__(self, name: str, channels: tuple[Channel, ...], platform: str | None = None) -> None:
-        self.name = name
-        self.location = None
-        if platform:
-            self._channels = tuple(Channel(**{**c.dump(), "platform": platform}) for c in channels)
-        else:
-            self._channels = channels
-        self.scheme = None
-        self.auth = None
-        self.token = None
-        self.platform = platform
-        self.package_filename = None
+        # Attributes are set in conda's order (name and location first) because __json__ lists them as set.
+        vars(self).update(name=name, location=None)
+        self._channels = _members_on_platform(channels, platform) if platform else channels
+        vars(self).update(scheme=None, auth=None, token=None, platform=platform, package_filename=None)
 
     @property
     def channel_location(self) -> str | None:
@@ -428,6 +395,25 @@ class MultiChannel(Channel):
 
     def dump(self) -> dict[str, Any]:  # type: ignore[override]
         return {"name": self.name, "channels": tuple(c.dump() for c in self._channels)}
+
+
+def _members_on_platform(channels: tuple[Channel, ...], platform: str) -> tuple[Channel, ...]:
+    """Copies of a multichannel's members pinned to one subdir (``defaults/linux-64``)."""
+    pinned = []
+    for member in channels:
+        fields = member.dump()
+        fields["platform"] = platform
+        pinned.append(Channel(**fields))
+    return tuple(pinned)
+
+
+def _multichannel_or_named(value: str) -> Channel:
+    """A plain name: a configured multichannel (subdir suffix allowed), else a named channel."""
+    multichannels = _config().custom_multichannels
+    bare, platform = split_platform(_known_subdirs(), value)
+    if bare in multichannels:
+        return MultiChannel(bare, multichannels[bare], platform)
+    return Channel.from_channel_name(value)
 
 
 def _tokenized_startswith(test: Iterable[str], prefix: Iterable[str]) -> bool:
@@ -509,45 +495,36 @@ def _read_channel_configuration(
         return ca.location, name, scheme, ca.auth, ca.token
 
     if host is None:
-        # a file:// URL
-        location, _, name = test_url.rpartition("/")
-        return location or "/", name, "file", None, None
+        # a file:// URL: the last path segment names the channel, the rest is where it lives
+        directory, _, last = test_url.rpartition("/")
+        return directory or "/", last, "file", None, None
 
-    # host:port is the location and the path the name; a leading /conda stays in the location
-    # (Anaconda Enterprise Repository URLs)
-    bump = None
-    path_parts = path.strip("/").split("/")
-    if path_parts and path_parts[0] == "conda":
-        bump, path = "conda", "/".join(path_parts[1:])
-    return (
-        str(Url.make(hostname=host, port=port, path=bump)).rstrip("/"),
-        path.strip("/") or None,
-        scheme or None,
-        None,
-        None,
-    )
+    # Otherwise host[:port] locates the channel and the path names it. A first segment "conda"
+    # belongs to the location (the layout of Anaconda Enterprise Repository servers).
+    first, _, after_first = path.strip("/").partition("/")
+    location_path, name_path = ("conda", after_first) if first == "conda" else (None, path)
+    location = str(Url.make(hostname=host, port=port, path=location_path)).rstrip("/")
+    return location, name_path.strip("/") or None, scheme or None, None, None
 
 
 def _parse_channel_url(url: str) -> Channel:
-    scheme, auth, token, platform, package_filename, host, port, path, _query = split_conda_url_easy_parts(
-        _known_subdirs(), url
-    )
-    location, name, configured_scheme, configured_auth, configured_token = _read_channel_configuration(
-        scheme, host, port, path
-    )
-    if name:
-        name = percent_decode(name)
-    if package_filename:
-        package_filename = percent_decode(package_filename)
+    pieces = split_conda_url_easy_parts(_known_subdirs(), url)
+    scheme, auth, token, platform, package_filename, host, port, path, _query = pieces
+    location, name, known_scheme, known_auth, known_token = _read_channel_configuration(scheme, host, port, path)
+    # Only the name and the file name are percent-decoded: credentials may contain a literal "%XX".
     return Channel(
-        configured_scheme or "https",
-        auth or configured_auth,
-        location,
-        token or configured_token,
-        name,
-        platform,
-        package_filename,
+        scheme=known_scheme or "https",
+        auth=auth or known_auth,
+        location=location,
+        token=token or known_token,
+        name=_percent_decoded(name),
+        platform=platform,
+        package_filename=_percent_decoded(package_filename),
     )
+
+
+def _percent_decoded(text: str | None) -> str | None:
+    return percent_decode(text) if text else text
 
 
 def get_conda_build_local_url() -> tuple[str, ...]:
@@ -561,18 +538,18 @@ def prioritize_channels(
     channels: Iterable[Any], with_credentials: bool = True, subdirs: Iterable[str] | None = None
 ) -> dict[str, tuple[str, int]]:
     """Subdir URL -> (canonical channel name, priority), first channel first; multichannels expanded."""
-    expanded = chain.from_iterable(
-        (Channel(cc) for cc in c._channels) if isinstance(c, MultiChannel) else (c,)
-        for c in (Channel(c) for c in channels)
-    )
-    result: dict[str, tuple[str, int]] = {}
-    for priority, chn in enumerate(expanded):
-        channel = Channel(chn)
-        for url in channel.urls(with_credentials, subdirs):
-            if url in result:
-                continue
-            result[url] = (channel.canonical_name, min(priority, MAX_CHANNEL_PRIORITY - 1))
-    return result
+    ranked: dict[str, tuple[str, int]] = {}
+    position = 0
+    for requested in channels:
+        channel = Channel(requested)
+        # A multichannel counts as its members, each with a priority of its own.
+        members = channel._channels if isinstance(channel, MultiChannel) else (channel,)
+        for member in map(Channel, members):
+            entry = (member.canonical_name, min(position, MAX_CHANNEL_PRIORITY - 1))
+            for url in member.urls(with_credentials, subdirs):
+                ranked.setdefault(url, entry)
+            position += 1
+    return ranked
 
 
 def all_channel_urls(

@@ -260,11 +260,11 @@ class Dist(metaclass=_DistType):
             if isinstance(string, bytes):
                 string = string.decode("utf-8")
             no_fmt, fmt = split_extension(string)
-            dist_name = no_fmt.rsplit("::", 1)[-1] if "::" in no_fmt else no_fmt.rsplit("/", 1)[-1]
-            parts = dist_name.rsplit("-", 2)
-            name = parts[0]
-            version = parts[1]
-            build_string = parts[2] if len(parts) >= 3 else ""
+            # Whatever precedes the file name goes: a "channel::" prefix, else a directory or URL.
+            dist_name = no_fmt.rpartition("::" if "::" in no_fmt else "/")[2]
+            # Too few dashes fails the unpacking, which the handler below reports.
+            name, version, *build = dist_name.rsplit("-", 2)
+            build_string = build[0] if build else ""
             return DistDetails(name, version, build_string, _build_number(build_string), dist_name, fmt)
         except Exception:
             raise CondaError(f"dist_name is not a valid conda package: {original}") from None
@@ -282,12 +282,10 @@ class Dist(metaclass=_DistType):
         match = _DIST_RE.search(string)
         if match is None:
             raise CondaError(f"dist_name is not a valid conda package: {string}")
-        channel, original_dist, _features = match.groups()
+        parsed_channel, original_dist, _features = match.groups()
         original_dist, fmt = split_extension(original_dist)
-        if channel_override is not _NULL:
-            channel = channel_override
-        if not channel:
-            channel = UNKNOWN_CHANNEL
+        # An override (even None or "") replaces the parsed channel; an empty result means unknown.
+        channel = (parsed_channel if channel_override is _NULL else channel_override) or UNKNOWN_CHANNEL
         details = cls.parse_dist_name(original_dist)
         return cls._make(
             channel,
@@ -314,15 +312,19 @@ class Dist(metaclass=_DistType):
         details = cls.parse_dist_name(url)
         ctx = _context()
         if "::" in url:
-            url_no_tarball = url.rsplit("::", 1)[0]
+            # "<channel url>::<file>": the channel is everything before the first "::".
+            base_url = url.partition("::")[0]
             platform = ctx.subdir
-            base_url = url_no_tarball.split("::")[0]
             channel = str(Channel(base_url))
         else:
-            url_no_tarball = url.rsplit("/", 1)[0]
-            platform = has_platform(url_no_tarball, tuple(ctx.known_subdirs))
-            base_url = url_no_tarball.rsplit("/", 1)[0] if platform else url_no_tarball
-            channel = Channel(base_url).canonical_name if platform else UNKNOWN_CHANNEL
+            directory = url.rpartition("/")[0]
+            platform = has_platform(directory, tuple(ctx.known_subdirs))
+            if platform:
+                # .../<channel>/<subdir>/<file>: the channel URL is the directory's parent.
+                base_url = directory.rpartition("/")[0]
+                channel = Channel(base_url).canonical_name
+            else:
+                base_url, channel = directory, UNKNOWN_CHANNEL
         return cls._make(
             channel,
             details.dist_name,
@@ -341,14 +343,9 @@ class Dist(metaclass=_DistType):
         """The minimal PackageRecord this Dist names (channel, subdir, name, version, build)."""
         from .records import PackageRecord
 
-        return PackageRecord(
-            channel=self.channel,
-            subdir=self.platform,
-            name=self.name,
-            version=self.version,
-            build=self.build_string,
-            build_number=self.build_number,
-        )
+        identity = {"name": self.name, "version": self.version, "build": self.build_string}
+        # A Dist's platform is what a record calls its subdir.
+        return PackageRecord(channel=self.channel, subdir=self.platform, build_number=self.build_number, **identity)
 
     def to_matchspec(self) -> str:
         """conda's legacy spec string: ``"name version build"``."""
@@ -498,13 +495,11 @@ def _rebuild(values: dict[str, Any]) -> Dist:
 
 def dist_str_to_quad(dist_str: str) -> tuple[str, str, str, str]:
     """(name, version, build, channel) of ``[channel::]name-version-build[.ext]``."""
-    dist_str = strip_extension(dist_str)
-    if "::" in dist_str:
-        channel_str, dist_str = dist_str.split("::", 1)
-    else:
-        channel_str = UNKNOWN_CHANNEL
-    try:
-        name, version, build = dist_str.rsplit("-", 2)
-    except ValueError:
-        raise CondaError(f"dist_name is not a valid conda package: {dist_str}") from None
+    channel_str, separator, package = strip_extension(dist_str).partition("::")
+    if not separator:
+        channel_str, package = UNKNOWN_CHANNEL, channel_str
+    pieces = package.rsplit("-", 2)
+    if len(pieces) != 3:
+        raise CondaError(f"dist_name is not a valid conda package: {package}")
+    name, version, build = pieces
     return name, version, build, channel_str

@@ -242,13 +242,19 @@ def _box_noarch(field: Field, value: Any) -> Any:
 _box_noarch.known = {"python": NoarchType.python, "generic": NoarchType.generic}  # type: ignore[attr-defined]
 
 
+#: conda gives feature and virtual-package records this md5 (they have no file to hash).
+_PLACEHOLDER_MD5 = "12345678901234567890123456789012"
+
+_LINK_TYPE_SHORTHANDS = {"hard": LinkType.hardlink, "soft": LinkType.softlink}
+_WITHOUT_SEPARATORS = str.maketrans("", "", "-_")
+
+
 def _box_link_type(field: Field, value: Any) -> Any:
+    """Link types are spelled loosely in the wild: case, ``-`` and ``_`` do not count,
+    and ``hard``/``soft`` stand for ``hardlink``/``softlink``."""
     if isinstance(value, str):
-        value = value.replace("-", "").replace("_", "").lower()
-        if value == "hard":
-            value = LinkType.hardlink
-        elif value == "soft":
-            value = LinkType.softlink
+        squashed = value.translate(_WITHOUT_SEPARATORS).lower()
+        value = _LINK_TYPE_SHORTHANDS.get(squashed, squashed)
     return _box_link_type_enum(field, value)
 
 
@@ -523,22 +529,18 @@ class DictSafeMixin:
         return getattr(self, item, default)
 
     def __contains__(self, item: str) -> bool:
+        """Set and not None; for list-like fields also non-empty (an empty ``depends`` is absent)."""
         value = getattr(self, item, None)
         if value is None:
             return False
-        if isinstance(value, tuple) and self._fields[item].box in _SEQUENCE_BOXES:
-            return len(value) > 0
-        return True
+        empty_sequence = isinstance(value, tuple) and self._fields[item].box in _SEQUENCE_BOXES and not value
+        return not empty_sequence
 
     def __iter__(self) -> Any:
-        for key in self._fields:
-            if key in self:
-                yield key
+        return (key for key in self._fields if key in self)
 
     def items(self) -> Any:
-        for key in self._fields:
-            if key in self:
-                yield key, getattr(self, key)
+        return ((key, getattr(self, key)) for key in self)
 
     def copy(self) -> Any:
         return self.__class__(**self.dump())  # type: ignore[attr-defined]
@@ -548,15 +550,13 @@ class DictSafeMixin:
             setattr(self, key, default_value)
 
     def update(self, E: Any = None, **F: Any) -> None:  # noqa: N803
+        # dict.update's contract: a mapping or an iterable of pairs, then the keywords.
+        sources = []
         if E is not None:
-            try:
-                pairs = E.items()
-            except AttributeError:
-                pairs = E
-            for k, v in pairs:
-                self[k] = v
-        for k in F:
-            self[k] = F[k]
+            sources.append(E.items() if hasattr(E, "items") else E)
+        sources.append(F.items())
+        for key, value in (pair for source in sources for pair in source):
+            self[key] = value
 
 
 _SEQUENCE_BOXES = (_box_str_tuple, _box_features)
@@ -881,11 +881,12 @@ class PackageRecord(DictSafeMixin, Entity):
     def combined_depends(self) -> tuple:
         from .match_spec import MatchSpec
 
-        result = {ms.name: ms for ms in MatchSpec.merge(self.depends)}
-        for spec in self.constrains or ():
-            ms = MatchSpec(spec)
-            result[ms.name] = MatchSpec(ms, optional=(ms.name not in result))
-        return tuple(result.values())
+        by_name = {dependency.name: dependency for dependency in MatchSpec.merge(self.depends)}
+        for constraint in map(MatchSpec, self.constrains or ()):
+            # A constraint on something not (yet) depended on only binds if that package is installed.
+            already_needed = constraint.name in by_name
+            by_name[constraint.name] = MatchSpec(constraint, optional=not already_needed)
+        return tuple(by_name.values())
 
     @property
     def namekey(self) -> str:
@@ -897,12 +898,13 @@ class PackageRecord(DictSafeMixin, Entity):
 
     def dist_fields_dump(self) -> dict[str, Any]:
         channel = self.channel
+        # The field set (and alphabetical order) of conda's legacy Dist dump.
         return {
             "base_url": channel.base_url,
             "build_number": self.build_number,
             "build_string": self.build,
             "channel": channel.name,
-            "dist_name": self.dist_str().split(":")[-1],
+            "dist_name": self.dist_str().rpartition(":")[2],
             "name": self.name,
             "platform": self.subdir,
             "version": self.version,
@@ -941,33 +943,20 @@ class PackageRecord(DictSafeMixin, Entity):
     @classmethod
     def feature(cls, feature_name: str) -> PackageRecord:
         """The pseudo-record conda's solver uses for a track_feature."""
-        name = f"{feature_name}@"
-        return cls(
-            name=name,
-            version="0",
-            build="0",
-            channel="@",
-            subdir=_context().subdir,
-            md5="12345678901234567890123456789012",
-            track_features=(feature_name,),
-            build_number=0,
-            fn=name,
-        )
+        return cls._pseudo_record(f"{feature_name}@", version="0", build="0", track_features=(feature_name,))
 
     @classmethod
     def virtual_package(cls, name: str, version: str | None = None, build_string: str | None = None) -> PackageRecord:
         """A record for a virtual package (``__glibc`` and friends)."""
-        return cls(
-            package_type=PackageType.VIRTUAL_SYSTEM,
-            name=name,
-            version=version or "0",
-            build_string=build_string or "0",
-            channel="@",
-            subdir=_context().subdir,
-            md5="12345678901234567890123456789012",
-            build_number=0,
-            fn=name,
+        return cls._pseudo_record(
+            name, package_type=PackageType.VIRTUAL_SYSTEM, version=version or "0", build_string=build_string or "0"
         )
+
+    @classmethod
+    def _pseudo_record(cls, name: str, **fields: Any) -> PackageRecord:
+        """A record that stands for no real file: the "@" channel, a placeholder md5, build number 0."""
+        placeholder = {"channel": "@", "subdir": _context().subdir, "md5": _PLACEHOLDER_MD5, "build_number": 0}
+        return cls(name=name, fn=name, **placeholder, **fields)
 
 
 def _timestamp_from_date(record: Any) -> int:
@@ -1076,19 +1065,18 @@ class EntityEncoder(JSONEncoder):
     an Enum's value, a Path as a string."""
 
     def default(self, o: Any) -> Any:
-        if hasattr(o, "dump"):
-            return o.dump()
-        if hasattr(o, "__json__"):
-            return o.__json__()
-        if hasattr(o, "to_json"):
-            return o.to_json()
-        if hasattr(o, "as_json"):
-            return o.as_json()
+        # The first serialisation hook the object offers wins, in this order of preference.
+        for hook in _JSON_HOOKS:
+            if hasattr(o, hook):
+                return getattr(o, hook)()
         if isinstance(o, Enum):
             return o.value
         if isinstance(o, Path):
             return str(o)
-        return JSONEncoder.default(self, o)
+        return super().default(o)
+
+
+_JSON_HOOKS = ("dump", "__json__", "to_json", "as_json")
 
 
 __all__ = [

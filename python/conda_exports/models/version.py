@@ -224,43 +224,45 @@ def _join(op: str, left: object, right: object) -> tuple:
     return (op, *lhs, *rhs)
 
 
+#: For each operator, what stops it from applying pending operators: "," binds tighter than "|".
+_WEAKER_THAN = {"|": "(", ",": "|("}
+
+
 def treeify(spec_str: str) -> object:
     """Parses an and/or version expression into a tuple tree; ``,`` binds tighter than ``|``."""
     if not isinstance(spec_str, str):
         raise TypeError(f"version spec must be a str, not {type(spec_str).__name__}")
-    output: list = []
-    ops: list[str] = []
+    operands: list = []
+    pending: list[str] = []  # operators and open parentheses not applied yet
 
-    def reduce_until(stop: str) -> None:
-        while ops and ops[-1] not in stop:
-            if len(output) < 2:
+    def collapse(barriers: str) -> None:
+        """Apply pending operators, innermost first, until one of ``barriers`` is on top."""
+        while pending and pending[-1] not in barriers:
+            if len(operands) < 2:
                 raise InvalidVersionSpec(spec_str, "cannot join single expression")
-            op = ops.pop()
-            right = output.pop()
-            output.append(_join(op, output.pop(), right))
+            operator = pending.pop()
+            right, left = operands.pop(), operands.pop()
+            operands.append(_join(operator, left, right))
 
-    for token in _TOKENS.findall(f"({spec_str})"):
-        token = token.strip()
-        if token == "|":
-            reduce_until("(")
-            ops.append("|")
-        elif token == ",":
-            reduce_until("|(")
-            ops.append(",")
+    # The whole expression is wrapped in parentheses so that the last ")" collapses everything.
+    for token in map(str.strip, _TOKENS.findall(f"({spec_str})")):
+        if token in _WEAKER_THAN:
+            collapse(_WEAKER_THAN[token])
+            pending.append(token)
         elif token == "(":
-            ops.append("(")
+            pending.append(token)
         elif token == ")":
-            reduce_until("(")
-            if not ops or ops[-1] != "(":
+            collapse("(")
+            if not pending:
                 raise InvalidVersionSpec(spec_str, "expression must start with '('")
-            ops.pop()
+            pending.pop()
         else:
-            output.append(token)
-    if ops:
-        raise InvalidVersionSpec(spec_str, f"unable to convert to expression tree: {ops}")
-    if not output:
+            operands.append(token)
+    if pending:
+        raise InvalidVersionSpec(spec_str, f"unable to convert to expression tree: {pending}")
+    if not operands:
         raise InvalidVersionSpec(spec_str, "unable to determine version from spec")
-    return output[0]
+    return operands[0]
 
 
 def untreeify(spec: object, _inand: bool = False, depth: int = 0) -> str:
@@ -437,23 +439,8 @@ class VersionSpec(_BaseSpec):
             if m is None:
                 raise InvalidVersionSpec(text, "invalid operator")
             op, version = m.groups()
-            if version[-2:] == ".*":
-                if op in ("=", ">="):
-                    version = version[:-2]
-                elif op == "!=":
-                    version = version[:-2]
-                    op = "!=startswith"
-                elif op == "~=":
-                    raise InvalidVersionSpec(text, "invalid operator with '.*'")
-                else:
-                    _log.warning(
-                        "Using .* with relational operator is superfluous and deprecated "
-                        "and will be removed in a future version of conda. Your spec was "
-                        "%s, but conda is ignoring the .* and treating it as %s",
-                        version,
-                        version[:-2],
-                    )
-                    version = version[:-2]
+            if version.endswith(".*"):
+                op, version = _without_trailing_star(text, op, version)
             self._op = op
             self.matcher_vo = VersionOrder(version)
             self._kind = _OP
@@ -492,6 +479,27 @@ class VersionSpec(_BaseSpec):
         if not isinstance(other, VersionSpec):
             raise TypeError(f"cannot union a VersionSpec with {type(other).__name__}")
         return "|".join(sorted({self.spec_str, other.spec_str}))
+
+
+def _without_trailing_star(text: str, op: str, version: str) -> tuple[str, str]:
+    """An operator spec ending in ``.*``: the star goes, and ``!=`` becomes a prefix exclusion.
+
+    ``~=`` cannot take one; for ``<``, ``>``, ``<=`` and ``==`` it means nothing (conda warns).
+    """
+    if op == "~=":
+        raise InvalidVersionSpec(text, "invalid operator with '.*'")
+    stem = version[:-2]
+    if op == "!=":
+        return "!=startswith", stem
+    if op not in ("=", ">="):
+        _log.warning(
+            "Using .* with relational operator is superfluous and deprecated "
+            "and will be removed in a future version of conda. Your spec was "
+            "%s, but conda is ignoring the .* and treating it as %s",
+            version,
+            stem,
+        )
+    return op, stem
 
 
 #: conda's older name for VersionSpec.
