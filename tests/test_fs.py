@@ -31,7 +31,7 @@ def make_root(tmp_path: Path) -> Path:
 def test_symlink_conda_links_the_scripts(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     prefix = tmp_path / "envs" / "env"
-    with pytest.warns(PendingDeprecationWarning, match="symlink_conda is pending deprecation.*conda.activate"):
+    with pytest.warns(PendingDeprecationWarning, match=r"^conda\.exports\.symlink_conda is pending deprecation.*conda.activate"):
         symlink_conda(str(prefix), str(root))
     for name in ("conda", "activate", "deactivate"):
         link = prefix / "bin" / name
@@ -262,7 +262,7 @@ def test_untracked_without_conda_meta(tmp_path: Path) -> None:
     ],
 )
 def test_unix_path_to_win(path: str, expected: str, with_cygdrive: str) -> None:
-    with pytest.warns(PendingDeprecationWarning, match="unix_path_to_win"):
+    with pytest.warns(PendingDeprecationWarning, match=r"^conda\.exports\.unix_path_to_win is pending"):
         convert = conda_exports.unix_path_to_win
     with pytest.warns(PendingDeprecationWarning):
         assert convert(path) == expected

@@ -34,9 +34,9 @@ _REMOVAL = "will be removed in 25.9"
 
 #: Names that warn each time they are read from ``conda_exports`` (conda's deprecated constants).
 _WARN_ON_ACCESS = {
-    "unix_path_to_win": f"conda_exports.unix_path_to_win is pending deprecation and {_REMOVAL}. "
+    "unix_path_to_win": f"conda.exports.unix_path_to_win is pending deprecation and {_REMOVAL}. "
     "Use `conda.common.path.unix_path_to_win` instead.",
-    "win_path_to_unix": f"conda_exports.win_path_to_unix is pending deprecation and {_REMOVAL}. "
+    "win_path_to_unix": f"conda.exports.win_path_to_unix is pending deprecation and {_REMOVAL}. "
     "Use `conda.common.path.win_path_to_unix` instead.",
 }
 
@@ -45,7 +45,7 @@ def _pending_deprecation(addendum: str) -> Callable[[Callable[..., Any]], Callab
     """Makes a function warn on each call as conda 25.1's ``@deprecated("25.3", "25.9")`` does."""
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
-        message = f"conda_exports.{func.__name__} is pending deprecation and {_REMOVAL}. {addendum}"
+        message = f"conda.exports.{func.__name__} is pending deprecation and {_REMOVAL}. {addendum}"
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
