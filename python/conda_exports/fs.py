@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import json
@@ -18,10 +19,11 @@ import ntpath
 import os
 import posixpath
 import re
+import stat
 import sys
 import tempfile
 import warnings
-from typing import Any, Callable, Iterable, Union
+from typing import Any, Callable, Iterable, Iterator, Union
 
 from .exceptions import CondaError, PathsRemainError
 
@@ -70,17 +72,21 @@ def symlink_conda(prefix: str, root_dir: str, shell: str | None = None) -> None:
     Skipped when ``prefix`` (normalised) is a substring of ``root_dir`` (normalised) —
     conda's test, meant to skip the root environment itself.
     """
-    if os.path.normcase(os.path.normpath(prefix)) in os.path.normcase(os.path.normpath(root_dir)):
+
+    def canonical(path: str) -> str:
+        return os.path.normcase(os.path.normpath(path))
+
+    if canonical(prefix) in canonical(root_dir):
         return
-    if _ON_WIN:
-        where = "condabin"
-        symlink_fn: Callable[[str, str], Any] = functools.partial(win_conda_bat_redirect, shell=shell)
-    else:
-        where = "bin"
-        symlink_fn = os.symlink
-    if not os.path.isdir(os.path.join(prefix, where)):
-        os.makedirs(os.path.join(prefix, where))
-    _symlink_conda_hlp(prefix, root_dir, where, symlink_fn)
+    # Windows has no symlinks to rely on: .bat redirects in condabin instead
+    subdir, linker = ("condabin", _bat_linker(shell)) if _ON_WIN else ("bin", os.symlink)
+    os.makedirs(os.path.join(prefix, subdir), exist_ok=True)
+    _symlink_conda_hlp(prefix, root_dir, subdir, linker)
+
+
+def _bat_linker(shell: str | None) -> Callable[[str, str], Any]:
+    """``win_conda_bat_redirect`` bound to ``shell``, shaped like ``os.symlink``."""
+    return functools.partial(win_conda_bat_redirect, shell=shell)
 
 
 @_pending_deprecation(_ACTIVATE)
@@ -90,26 +96,32 @@ def _symlink_conda_hlp(prefix: str, root_dir: str, where: str, symlink_fn: Calla
     A stale entry is removed first; if it cannot be removed (in use) no link is made; an
     EPERM/EACCES/EROFS/EEXIST error is ignored when something is already in place.
     """
+    target_dir = os.path.join(prefix, where)
+    os.makedirs(target_dir, exist_ok=True)
+    source_dir = os.path.join(root_dir, where)
+    for script in _SCRIPTS:
+        _relink(os.path.join(source_dir, script), os.path.join(target_dir, script), symlink_fn)
+
+
+# errors a failed link may end with when something already sits at the link's place
+_ALREADY_THERE_ERRNOS = frozenset((errno.EPERM, errno.EACCES, errno.EROFS, errno.EEXIST))
+
+
+def _relink(source: str, link: str, make_link: Callable[[str, str], Any]) -> None:
+    """Puts ``make_link(source, link)`` where ``link`` is, unless an old entry there cannot be removed."""
     from .remove import rm_rf
 
-    prefix_where = os.path.join(prefix, where)
-    if not os.path.isdir(prefix_where):
-        os.makedirs(prefix_where)
-    for script in _SCRIPTS:
-        root_file = os.path.join(root_dir, where, script)
-        prefix_file = os.path.join(prefix_where, script)
-        try:
-            if os.path.lexists(prefix_file):
-                try:
-                    rm_rf(prefix_file)
-                except PathsRemainError:
-                    pass  # in use: conda's rm_rf leaves it silently, and no new link is made
-            if not os.path.lexists(prefix_file):
-                symlink_fn(root_file, prefix_file)
-        except OSError as exc:
-            tolerated = (errno.EPERM, errno.EACCES, errno.EROFS, errno.EEXIST)
-            if not (os.path.lexists(prefix_file) and exc.errno in tolerated):
-                raise
+    try:
+        if os.path.lexists(link):
+            with contextlib.suppress(PathsRemainError):  # in use: left silently, as by conda's rm_rf
+                rm_rf(link)
+            if os.path.lexists(link):
+                return
+        make_link(source, link)
+    except OSError as exc:
+        if exc.errno in _ALREADY_THERE_ERRNOS and os.path.lexists(link):
+            return
+        raise
 
 
 @_pending_deprecation(_ACTIVATE)
@@ -122,24 +134,28 @@ def win_conda_bat_redirect(src: str, dst: str, shell: str | None) -> None:
     parent = os.path.dirname(dst)
     try:
         os.makedirs(parent)
-    except OSError as exc:
-        if not (exc.errno == errno.EEXIST and os.path.isdir(parent)):
+    except FileExistsError:
+        if not os.path.isdir(parent):
             raise
-    if not os.path.isfile(dst + ".bat"):
-        with open(dst + ".bat", "w") as fh:
+    batch = dst + ".bat"
+    if not os.path.isfile(batch):
+        with open(batch, "w") as fh:
             fh.write(f'@echo off\ncall "{src}" %*\n')
-    if not shell:
-        shell = "bash.exe"
-    if not os.path.isfile(dst):
-        path_to = _shell_path_to(shell)
-        with open(dst, "w") as fh:
-            fh.write("#!/usr/bin/env bash \n")
-            if src.endswith("conda"):
-                fh.write(f'{path_to(src + ".exe")} "$@"')
-            else:
-                fh.write(f'source {path_to(src)} "$@"')
-        mode = os.stat(dst).st_mode
-        os.chmod(dst, mode | (mode & 0o444) >> 2)
+    if os.path.isfile(dst):
+        return
+    convert = _shell_path_to(shell or "bash.exe")
+    with open(dst, "w") as fh:
+        fh.write("#!/usr/bin/env bash \n")
+        # conda itself runs as conda.exe; anything else is a script to source
+        fh.write(f'{convert(src + ".exe")} "$@"' if src.endswith("conda") else f'source {convert(src)} "$@"')
+    _add_execute_bits(dst)
+
+
+def _add_execute_bits(path: str) -> None:
+    """Lets whoever may read ``path`` also execute it."""
+    mode = os.stat(path).st_mode
+    readers = mode & (stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    os.chmod(path, mode | readers >> 2)
 
 
 def _shell_path_to(shell: str) -> Callable[[str], Any]:
@@ -246,30 +262,37 @@ def walk_prefix(
     ``envs``, ``conda-meta``, ``info``, ...) and ``bin/{conda,activate,deactivate}`` are
     left out. Top-level symlinks to directories are walked into, deeper ones listed.
     """
-    found: set[str] = set()
     prefix = os.path.abspath(prefix)
-    bin_dir = os.path.join(prefix, "bin")
     with os.scandir(prefix) as entries:
-        names = [entry.name for entry in entries]
-    for name in names:
-        if ignore_predefined_files and name in _PREDEFINED:
-            continue
+        top_names = [entry.name for entry in entries]
+    if ignore_predefined_files:
+        top_names = [name for name in top_names if name not in _PREDEFINED]
+    scripts_dir = os.path.join(prefix, "bin") if ignore_predefined_files else None
+
+    found: set[str] = set()
+    for name in top_names:
         top = os.path.join(prefix, name)
         if os.path.isfile(top):
             found.add(name)
-            continue
-        for root, dirs, files in os.walk(top):
-            skip_scripts = ignore_predefined_files and root == bin_dir
-            for fn in files:
-                if not (skip_scripts and fn in _BIN_SCRIPTS):
-                    found.add(os.path.relpath(os.path.join(root, fn), prefix))
-            for dn in dirs:
-                path = os.path.join(root, dn)
-                if os.path.islink(path):
-                    found.add(os.path.relpath(path, prefix))
+        else:
+            found.update(os.path.relpath(path, prefix) for path in _tree_entries(top, scripts_dir))
     if _ON_WIN and windows_forward_slashes:
-        return {path.replace("\\", "/") for path in found}
+        found = {path.replace("\\", "/") for path in found}
     return found
+
+
+def _tree_entries(top: str, scripts_dir: str | None) -> Iterator[str]:
+    """Paths of the files below ``top`` and of the symlinks to directories there (not entered).
+
+    In ``scripts_dir`` conda's own ``conda``/``activate``/``deactivate`` are passed over.
+    """
+    for root, dirs, files in os.walk(top):
+        hidden = _BIN_SCRIPTS if root == scripts_dir else frozenset()
+        yield from (os.path.join(root, name) for name in files if name not in hidden)
+        for name in dirs:
+            path = os.path.join(root, name)
+            if os.path.islink(path):
+                yield path
 
 
 class CorruptedEnvironmentError(CondaError):
@@ -336,15 +359,15 @@ def untracked(prefix: StrPath, exclude_self_build: bool = False) -> set[str]:
     """
     prefix = os.fspath(prefix)
     owned = _installed_files(prefix, exclude_self_build)
-    return {
-        path
-        for path in walk_prefix(prefix) - owned
-        if not (
-            path.endswith("~")
-            or (_ON_MAC and path.endswith(".DS_Store"))
-            or (path.endswith(".pyc") and path[:-1] in owned)
-        )
-    }
+    unowned = walk_prefix(prefix) - owned
+    return {path for path in unowned if not _is_by_product(path, owned)}
+
+
+def _is_by_product(path: str, owned: set[str]) -> bool:
+    """An editor backup, a Finder ``.DS_Store`` (macOS), or the bytecode of an owned module."""
+    if path.endswith(".pyc"):
+        return path[:-1] in owned
+    return path.endswith("~") or (_ON_MAC and path.endswith(".DS_Store"))
 
 
 # --- unix_path_to_win, win_path_to_unix -------------------------------------------------------
@@ -385,32 +408,46 @@ def _normalise_separators(path: str, sep: str) -> str:
 def _win_to_unix(path: str, prefix: str | None = None, cygdrive: bool = False) -> str:
     """cygpath --unix without cygpath: drive, UNC and ``<prefix>\\Library`` root forms."""
     if ntpath.pathsep in path:
-        parts = (_win_to_unix(part, prefix, cygdrive) for part in path.split(ntpath.pathsep))
-        return posixpath.pathsep.join(part for part in parts if part)
-    if not path:
-        return path
-    substituted = 0
-    if ntpath.isabs(path) or path in ("C:", "c:"):
-        if prefix:
-            normalised = ntpath.normpath(path)
-            if path[-1] in "/\\":
-                normalised += ntpath.sep
-            root = ntpath.join(ntpath.normpath(prefix), "Library")
-            root_form = re.compile(rf"^{re.escape(root)}(?P<path>.*)?$")
-            normalised, substituted = root_form.subn(lambda m: m.group("path") or "/", normalised)
-            if substituted:
-                path = normalised
-        if not substituted:
-            path, substituted = _WIN_MOUNT.subn(
-                lambda m: f"//{m.group('mount') or ''}{m.group('path') or ''}",
-                path,
-            )
-        if not substituted:
-            path = _WIN_DRIVE.sub(
-                lambda m: f"{'/cygdrive' if cygdrive else ''}/{m.group('drive').lower()}{m.group('path') or ''}",
-                path,
-            )
-    return _normalise_separators(path, posixpath.sep)
+        converted = (_win_to_unix(part, prefix, cygdrive) for part in path.split(ntpath.pathsep))
+        return posixpath.pathsep.join(filter(None, converted))
+    if path and (ntpath.isabs(path) or path in ("C:", "c:")):  # ntpath does not count a bare "C:"
+        # the first form that fits wins; a path none fits only has its separators folded
+        for found in (
+            _msys_root_form(path, prefix) if prefix else None,
+            _mount_form(path),
+            _drive_form(path, cygdrive),
+        ):
+            if found is not None:
+                path = found
+                break
+    return _normalise_separators(path, posixpath.sep) if path else path
+
+
+def _msys_root_form(path: str, prefix: str) -> str | None:
+    """``<prefix>\\Library\\x`` -> ``/x``: MSYS2's root is the environment's Library folder."""
+    library = ntpath.join(ntpath.normpath(prefix), "Library")
+    candidate = ntpath.normpath(path) + (ntpath.sep if path[-1] in "/\\" else "")
+    match = re.match(rf"{re.escape(library)}(?P<path>.*)?$", candidate)
+    if match is None:
+        return None
+    return (match.group("path") or "/") + candidate[match.end() :]
+
+
+def _mount_form(path: str) -> str | None:
+    """``\\\\server\\share`` -> ``//server/share``."""
+    match = _WIN_MOUNT.match(path)
+    if match is None:
+        return None
+    return f"//{match.group('mount') or ''}{match.group('path') or ''}" + path[match.end() :]
+
+
+def _drive_form(path: str, cygdrive: bool) -> str | None:
+    """``C:\\x`` -> ``/c/x`` (``/cygdrive/c/x`` for Cygwin)."""
+    match = _WIN_DRIVE.match(path)
+    if match is None:
+        return None
+    head = "/cygdrive/" if cygdrive else "/"
+    return f"{head}{match.group('drive').lower()}{match.group('path') or ''}" + path[match.end() :]
 
 
 def _cygpath() -> str | None:

@@ -300,20 +300,25 @@ class ChannelMatch(GlobStrMatch):
         return f"'{self}'"
 
 
+# which matcher class reads each field; a field not listed (md5, url, ...) is an exact string
 _IMPLEMENTORS: dict[str, type] = {
-    "channel": ChannelMatch,
-    "name": GlobLowerStrMatch,
-    "version": VersionSpec,
-    "build": GlobStrMatch,
-    "build_number": BuildNumberMatch,
-    "track_features": FeatureMatch,
-    "features": FeatureMatch,
-    "license": CaseInsensitiveStrMatch,
-    "license_family": CaseInsensitiveStrMatch,
+    field: matcher
+    for matcher, fields in (
+        (GlobLowerStrMatch, ("name",)),
+        (GlobStrMatch, ("build",)),
+        (VersionSpec, ("version",)),
+        (BuildNumberMatch, ("build_number",)),
+        (ChannelMatch, ("channel",)),
+        (FeatureMatch, ("features", "track_features")),
+        (CaseInsensitiveStrMatch, ("license", "license_family")),
+    )
+    for field in fields
 }
 
 _MATCHER_CACHE: dict[tuple, object] = {}
 _NOT_FIELDS = frozenset(("optional", "target", "_original_spec_str"))
+# keyword arguments that leave a parsed spec string's fields alone
+_FLAG_KWARGS = frozenset(("optional", "target"))
 
 
 def _make_component(field: str, value: object) -> object:
@@ -386,20 +391,29 @@ def _parse_package_file(spec: str) -> dict:
             raise InvalidMatchSpec(spec, str(exc)) from None
         spec = unquote("file://" + path.replace("\\", "/"))
     chn = _channel(spec)
-    if chn.subdir:
-        filename = chn.package_filename or ""
-        name, version, build = _split_dist_name(filename, spec)
-        return {
-            "channel": chn.canonical_name,
-            "subdir": chn.subdir,
-            "name": name,
-            "version": version,
-            "build": build,
-            "fn": filename,
-            "url": spec,
-        }
-    path = unquote(spec[7:]) if spec.startswith("file://") else spec
-    return {"name": "*", "fn": path.replace("\\", "/").rsplit("/", 1)[-1], "url": spec}
+    if not chn.subdir:  # not inside a channel: only the file name is known
+        path = unquote(spec[7:]) if spec.startswith("file://") else spec
+        return {"name": "*", "fn": path.replace("\\", "/").rsplit("/", 1)[-1], "url": spec}
+    filename = chn.package_filename or ""
+    fields: dict = {"channel": chn.canonical_name, "subdir": chn.subdir}
+    fields.update(zip(("name", "version", "build"), _split_dist_name(filename, spec)))
+    fields["fn"] = filename
+    fields["url"] = spec
+    return fields
+
+
+def _channel_and_subdir(prefix: str | None, brackets: dict[str, str]) -> tuple[str | None, str | None]:
+    """Channel and subdir of a spec: the ``chan/subdir::`` prefix, then what the brackets say.
+
+    A bracket ``channel=`` replaces each part it has; a bracket ``subdir=`` wins over both.
+    The two keys are taken out of ``brackets``.
+    """
+    channel, subdir = _parse_channel(prefix)
+    if "channel" in brackets:
+        override = _parse_channel(brackets.pop("channel"))
+        channel = override[0] or channel
+        subdir = override[1] or subdir
+    return channel, brackets.pop("subdir", subdir)
 
 
 def _parse_key_values(text: str, original: str, strict: bool) -> dict[str, str]:
@@ -441,17 +455,8 @@ def _parse_spec_str(spec_str: str) -> dict:
         spec_str = spec_str.replace(m.group(1), "")
 
     pieces = spec_str.rsplit(":", 2)
-    channel_str = pieces[0] if len(pieces) == 3 else None
     spec_str = pieces[-1]
-    channel, subdir = _parse_channel(channel_str)
-    if "channel" in brackets:
-        b_channel, b_subdir = _parse_channel(brackets.pop("channel"))
-        if b_channel:
-            channel = b_channel
-        if b_subdir:
-            subdir = b_subdir
-    if "subdir" in brackets:
-        subdir = brackets.pop("subdir")
+    channel, subdir = _channel_and_subdir(pieces[0] if len(pieces) == 3 else None, brackets)
 
     m = _NAME_REST.match(spec_str)
     name, rest = m.groups()  # type: ignore[union-attr]
@@ -473,14 +478,8 @@ def _parse_spec_str(spec_str: str) -> dict:
                 version = tail + "*" if build is None and tail[-1] != "*" else tail
 
     components: dict = {"name": name or "*"}
-    if channel is not None:
-        components["channel"] = channel
-    if subdir is not None:
-        components["subdir"] = subdir
-    if version is not None:
-        components["version"] = version
-    if build is not None:
-        components["build"] = build
+    found = (("channel", channel), ("subdir", subdir), ("version", version), ("build", build))
+    components.update((field, value) for field, value in found if value is not None)
     if "name" in brackets:
         warnings.warn(
             f"'name' specified both inside ({brackets['name']}) and outside ({name}) of brackets. "
@@ -555,6 +554,39 @@ class _DictRecord:
 
 
 # ---------------------------------------------------------------------------
+# the canonical text
+
+# fields str() writes ahead of the brackets, as ``channel/subdir::name version build``
+_LEADING_FIELDS = frozenset(("channel", "subdir", "name", "version", "build"))
+# a version or build holding one of these is written quoted, in the brackets
+_QUOTE_VERSION_BUILD = "><$^|,"
+# any other bracket value holding one of these is quoted
+_QUOTE_OTHER = ", ="
+
+
+def _bracket_item(key: str, text: str, quote_if: str) -> str:
+    """``key=text`` for the brackets, with ``text`` in single quotes when it holds a ``quote_if`` character."""
+    if any(ch in text for ch in quote_if):
+        return f"{key}='{text}'"
+    return f"{key}={text}"
+
+
+def _version_after_name(text: str, has_build: bool) -> tuple[str | None, bool]:
+    """The version as written right after the name (``None``: it goes in the brackets), and
+    whether it pins one exact version, which lets a plain build follow it as ``=build``."""
+    if any(ch in text for ch in _QUOTE_VERSION_BUILD):
+        return None, False
+    if text[:2] in ("!=", "~="):  # an operator that "=build" cannot follow
+        return (None if has_build else text), False
+    # a trailing "*" (or ".*") is what "=" means in the short form
+    if text.endswith(".*"):
+        return "=" + text[:-2], False
+    if text[-1] == "*":
+        return "=" + text[:-1], False
+    return (text if text.startswith("==") else "==" + text), True
+
+
+# ---------------------------------------------------------------------------
 
 
 class MatchSpec:
@@ -598,12 +630,16 @@ class MatchSpec:
             if isinstance(spec_arg, MatchSpec):
                 if not kwargs:
                     return spec_arg
-                merged: dict = dict(spec_arg._match_components)
-                merged.setdefault("optional", spec_arg.optional)
-                merged.setdefault("target", spec_arg.target)
-                merged["_original_spec_str"] = spec_arg.original_spec_str
-                merged.update(kwargs)
-                return cls._create(merged)
+                # field names never clash with the three flags, so the flags simply join in
+                return cls._create(
+                    {
+                        **spec_arg._match_components,
+                        "optional": spec_arg.optional,
+                        "target": spec_arg.target,
+                        "_original_spec_str": spec_arg.original_spec_str,
+                        **kwargs,
+                    }
+                )
             if isinstance(spec_arg, str):
                 if not kwargs and cls is MatchSpec:
                     cached = _SPEC_CACHE.get(spec_arg)
@@ -616,11 +652,10 @@ class MatchSpec:
                         _SPEC_CACHE.clear()
                     _SPEC_CACHE[spec_arg] = made
                     return made
-                if kwargs:
-                    parsed = dict(parsed, **kwargs)
-                    if set(kwargs) - {"optional", "target"}:
-                        parsed.pop("_original_spec_str", None)
-                return cls._create(parsed)
+                overridden = {**parsed, **kwargs}
+                if not kwargs.keys() <= _FLAG_KWARGS:  # a changed field: the string no longer describes it
+                    overridden.pop("_original_spec_str", None)
+                return cls._create(overridden)
             if isinstance(spec_arg, Mapping):
                 return cls._create(dict(spec_arg, **kwargs))
             if hasattr(spec_arg, "to_match_spec"):
@@ -813,49 +848,32 @@ class MatchSpec:
 
         version = c.get("version")
         build = c.get("build")
-        version_exact = False
+        pinned = False
         if version is not None:
-            v = str(version)
-            if any(ch in v for ch in "><$^|,"):
-                brackets.append(f"version='{v}'")
-            elif v[:2] in ("!=", "~="):
-                if build is not None:
-                    brackets.append(f"version='{v}'")
-                else:
-                    out.append(v)
-            elif v[-2:] == ".*":
-                out.append("=" + v[:-2])
-            elif v[-1] == "*":
-                out.append("=" + v[:-1])
-            elif v.startswith("=="):
-                out.append(v)
-                version_exact = True
+            text = str(version)
+            inline, pinned = _version_after_name(text, build is not None)
+            if inline is None:
+                brackets.append(f"version='{text}'")
             else:
-                out.append("==" + v)
-                version_exact = True
-
+                out.append(inline)
         if build is not None:
-            b = str(build)
-            if any(ch in b for ch in "><$^|,"):
-                brackets.append(f"build='{b}'")
-            elif "*" in b or not version_exact:
-                brackets.append(f"build={b}")
+            text = str(build)
+            if pinned and not any(ch in text for ch in "*" + _QUOTE_VERSION_BUILD):
+                out.append("=" + text)
             else:
-                out.append("=" + b)
+                brackets.append(_bracket_item("build", text, _QUOTE_VERSION_BUILD))
 
-        skip = {"channel", "subdir", "name", "version", "build"}
-        if "url" in c and "fn" in c:
-            skip.add("fn")
-        for key in self.FIELD_NAMES:
-            if key in skip or key not in c:
-                continue
-            if key == "url" and channel is not None:
-                continue
-            value = str(c[key])
-            if any(ch in value for ch in ", ="):
-                brackets.append(f"{key}='{value}'")
-            else:
-                brackets.append(f"{key}={value}")
+        # the url names the file, and a channel already says where the url points
+        implied = set(_LEADING_FIELDS)
+        if "url" in c:
+            implied.add("fn")
+            if channel is not None:
+                implied.add("url")
+        brackets.extend(
+            _bracket_item(field, str(c[field]), _QUOTE_OTHER)
+            for field in self.FIELD_NAMES
+            if field in c and field not in implied
+        )
 
         if brackets:
             out.append("[{}]".format(",".join(brackets)))
