@@ -15,7 +15,8 @@ from pathlib import Path
 import conda_exports
 import pytest
 from conda_exports import TemporaryDirectory, _symlink_conda_hlp, lchmod, symlink_conda, untracked, walk_prefix
-from conda_exports.fs import CorruptedEnvironmentError, win_conda_bat_redirect
+from conda_exports.exceptions import CorruptedEnvironmentError
+from conda_exports.fs import win_conda_bat_redirect
 
 DATA = Path(__file__).parent / "data"
 
@@ -31,7 +32,9 @@ def make_root(tmp_path: Path) -> Path:
 def test_symlink_conda_links_the_scripts(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     prefix = tmp_path / "envs" / "env"
-    with pytest.warns(PendingDeprecationWarning, match=r"^conda\.exports\.symlink_conda is pending deprecation.*conda.activate"):
+    with pytest.warns(
+        PendingDeprecationWarning, match=r"^conda\.exports\.symlink_conda is pending deprecation.*conda.activate"
+    ):
         symlink_conda(str(prefix), str(root))
     for name in ("conda", "activate", "deactivate"):
         link = prefix / "bin" / name

@@ -767,3 +767,19 @@ class InvalidRemovePathError(CondaValueError):
     def __init__(self, path: str, reason: str) -> None:
         super().__init__("cannot remove %(path)r: %(reason)s", path=path, reason=reason)
         self.path = path
+
+
+class CorruptedEnvironmentError(CondaError):
+    """A ``conda-meta/*.json`` record that cannot be read as a package record."""
+
+    def __init__(self, environment_location: str, corrupted_file: str, **kwargs: Any) -> None:
+        super().__init__(
+            "The target environment has been corrupted. Corrupted environments most commonly\n"
+            "occur when the conda process is force-terminated while in an unlink-link\n"
+            "transaction.\n"
+            "  environment location: %(environment_location)s\n"
+            "  corrupted file: %(corrupted_file)s\n",
+            environment_location=environment_location,
+            corrupted_file=corrupted_file,
+            **kwargs,
+        )

@@ -25,7 +25,7 @@ import tempfile
 import warnings
 from typing import Any, Callable, Iterable, Iterator, Union
 
-from .exceptions import CondaError, PathsRemainError
+from .exceptions import CondaError, CorruptedEnvironmentError, PathsRemainError
 
 StrPath = Union[str, "os.PathLike[str]"]
 
@@ -293,22 +293,6 @@ def _tree_entries(top: str, scripts_dir: str | None) -> Iterator[str]:
             path = os.path.join(root, name)
             if os.path.islink(path):
                 yield path
-
-
-class CorruptedEnvironmentError(CondaError):
-    """A ``conda-meta/*.json`` record that cannot be read as a package record."""
-
-    def __init__(self, environment_location: str, corrupted_file: str, **kwargs: Any) -> None:
-        super().__init__(
-            "The target environment has been corrupted. Corrupted environments most commonly\n"
-            "occur when the conda process is force-terminated while in an unlink-link\n"
-            "transaction.\n"
-            "  environment location: %(environment_location)s\n"
-            "  corrupted file: %(corrupted_file)s\n",
-            environment_location=environment_location,
-            corrupted_file=corrupted_file,
-            **kwargs,
-        )
 
 
 def _installed_records(prefix: str) -> list[dict[str, Any]]:
