@@ -426,6 +426,68 @@ def _parse_key_values(text: str, original: str, strict: bool) -> dict[str, str]:
     return result
 
 
+def _short_equals(version: str, build: str | None) -> str:
+    """A version starting with ``=``: ``=1.2`` means ``1.2*``, ``==1.2`` alone means ``1.2``;
+    ``=`` and ``==`` stay (and fail later)."""
+    if version in ("==", "="):
+        return version
+    tail = version[1:]
+    if version[:2] == "==" and build is None:
+        return version[2:]
+    if "=" in tail or "," in tail or "|" in tail:
+        return version
+    return tail + "*" if build is None and tail[-1] != "*" else tail
+
+
+# The common shapes of depends entries: "name", "name version", "name version build", with
+# one space between the parts; the version an and-list (or or-list) of [operator]version.
+# A string of this shape parses, through the general grammar below, into exactly these
+# parts, so it can skip that grammar: it has no brackets, parentheses, channel, comment,
+# " if " (a version must start with a digit or "*"), no "=" that could start a build, no
+# "-" in the build; strings ending like a package file are left to the general path.
+_SIMPLE_VERSION = r"(?:[<>!~=]=|[<>=])?(?:[0-9]+!)?[0-9*][0-9A-Za-z_.*+]*"
+_SIMPLE_SPEC = re.compile(
+    rf"([A-Za-z0-9_.+-]+)(?: ({_SIMPLE_VERSION}(?:,{_SIMPLE_VERSION})*|{_SIMPLE_VERSION}(?:\|{_SIMPLE_VERSION})+)"
+    r"(?: ([A-Za-z0-9_.*+]+))?)?"
+)
+
+
+def _str_component(field: str, value: str) -> object:
+    """The (cached) matcher of a string field value; what ``_make_component`` does for a str."""
+    matcher = _MATCHER_CACHE.get((field, value))
+    if matcher is None:
+        matcher = _IMPLEMENTORS[field](value)
+        if len(_MATCHER_CACHE) >= _CACHE_LIMIT:
+            _MATCHER_CACHE.clear()
+        _MATCHER_CACHE[(field, value)] = matcher
+    return matcher
+
+
+def _simple_spec(spec_str: str) -> MatchSpec | None:
+    """The MatchSpec of a spec string of a common simple shape (None for any other string).
+
+    The same fields, matchers and original string as the general path gives it.
+    """
+    m = _SIMPLE_SPEC.fullmatch(spec_str)
+    if m is None or spec_str.endswith(_PACKAGE_EXTENSIONS):
+        return None
+    name, version, build = m.groups()
+    components = {"name": _str_component("name", name)}
+    if version is not None:
+        if version[0] == "=":
+            version = _short_equals(version, build)
+        components["version"] = _str_component("version", version)
+        if build is not None:
+            components["build"] = _str_component("build", build)
+    self = object.__new__(MatchSpec)
+    self._optional = False
+    self._target = None
+    self._original_spec_str = spec_str
+    self._match_components = components
+    self._hash_key_ = None
+    return self
+
+
 def _parse_spec_str(spec_str: str) -> dict:
     """Splits a spec string into field values (strings), as conda's parser does."""
     cached = _PARSE_CACHE.get(spec_str)
@@ -469,13 +531,8 @@ def _parse_spec_str(spec_str: str) -> dict:
         if "[" in rest:
             raise InvalidMatchSpec(original, "multiple brackets sections not allowed")
         version, build = _split_version_build(rest)
-        # "=1.2" means "1.2*"; "==1.2" alone means "1.2"; "=" and "==" stay and fail later
-        if version not in ("==", "=") and version[0] == "=":
-            tail = version[1:]
-            if version[:2] == "==" and build is None:
-                version = version[2:]
-            elif not any(c in tail for c in "=,|"):
-                version = tail + "*" if build is None and tail[-1] != "*" else tail
+        if version[0] == "=":
+            version = _short_equals(version, build)
 
     components: dict = {"name": name or "*"}
     found = (("channel", channel), ("subdir", subdir), ("version", version), ("build", build))
@@ -645,6 +702,12 @@ class MatchSpec:
                     cached = _SPEC_CACHE.get(spec_arg)
                     if cached is not None:
                         return cached
+                    made = _simple_spec(spec_arg)
+                    if made is not None:
+                        if len(_SPEC_CACHE) >= _CACHE_LIMIT:
+                            _SPEC_CACHE.clear()
+                        _SPEC_CACHE[spec_arg] = made
+                        return made
                 parsed = _parse_spec_str(spec_arg)
                 if not kwargs and cls is MatchSpec:
                     made = cls._create(parsed)
