@@ -400,21 +400,28 @@ class VersionSpec(_BaseSpec):
     def __new__(cls, vspec: object) -> VersionSpec:
         if isinstance(vspec, VersionSpec):
             return vspec
-        if isinstance(vspec, str):
-            cached = cls._cache_.get(vspec)
+        is_str = isinstance(vspec, str)
+        if is_str:
+            cached = cls._cache_.get(vspec)  # type: ignore[arg-type]
             if cached is not None:
                 return cached
         self = object.__new__(cls)
-        self._init_slots()
+        self._op = None
+        self.matcher_vo = None
+        self.regex = None
+        self.tup = ()
         self._build(vspec)
-        if isinstance(vspec, str):
-            if len(cls._cache_) >= _CACHE_LIMIT:
-                cls._cache_.clear()
-            cls._cache_[vspec] = self
+        if is_str:
+            cache = cls._cache_
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()
+            cache[vspec] = self  # type: ignore[index]
         return self
 
     def _build(self, vspec: object) -> None:
         if isinstance(vspec, str) and _NEEDS_TREE.match(vspec):
+            if _plain_list(self, vspec):
+                return
             vspec = treeify(vspec)
         if isinstance(vspec, tuple):
             children = tuple(VersionSpec(s) for s in vspec[1:])
@@ -479,6 +486,33 @@ class VersionSpec(_BaseSpec):
         if not isinstance(other, VersionSpec):
             raise TypeError(f"cannot union a VersionSpec with {type(other).__name__}")
         return "|".join(sorted({self.spec_str, other.spec_str}))
+
+
+# what makes an and/or expression more than a flat list of simple specs (a newline too:
+# _NEEDS_TREE only looks at the first line)
+_NOT_A_PLAIN_LIST = re.compile(r"[()^$\n]")
+
+
+def _plain_list(spec: VersionSpec, text: str) -> bool:
+    """Builds ``spec`` from ``text`` when it is a flat and-list (``>=1.2,<2``) or or-list
+    (``1.2|1.3``) of simple specs, as treeify would group it; False for anything else."""
+    if "," in text:
+        if "|" in text:
+            return False
+        op = ","
+    else:
+        op = "|"
+    if _NOT_A_PLAIN_LIST.search(text):
+        return False
+    pieces = [piece.strip() for piece in text.split(op)]
+    if "" in pieces:  # an empty operand: treeify says what is wrong with it
+        return False
+    children = tuple(VersionSpec(piece) for piece in pieces)
+    spec.tup = children
+    spec._kind = _ALL if op == "," else _ANY
+    spec.spec_str = op.join([child.spec_str for child in children])
+    spec._is_exact = False
+    return True
 
 
 def _without_trailing_star(text: str, op: str, version: str) -> tuple[str, str]:
