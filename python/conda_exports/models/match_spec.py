@@ -472,11 +472,14 @@ def _simple_spec(spec_str: str) -> MatchSpec | None:
     if m is None or spec_str.endswith(_PACKAGE_EXTENSIONS):
         return None
     name, version, build = m.groups()
-    components = {"name": _str_component("name", name)}
+    matcher = _MATCHER_CACHE.get(("name", name))
+    components = {"name": _str_component("name", name) if matcher is None else matcher}
     if version is not None:
         if version[0] == "=":
             version = _short_equals(version, build)
-        components["version"] = _str_component("version", version)
+        # VersionSpec keeps its own per-string cache: the same object _make_component gives
+        matcher = VersionSpec._cache_.get(version)
+        components["version"] = VersionSpec(version) if matcher is None else matcher
         if build is not None:
             components["build"] = _str_component("build", build)
     self = object.__new__(MatchSpec)
@@ -681,6 +684,20 @@ class MatchSpec:
     def __new__(cls, spec_arg: object = None, **kwargs: object) -> MatchSpec:
         if _channel_module._GENERATION != _SEEN_GENERATION[0]:
             _check_configuration()
+        if spec_arg.__class__ is str and not kwargs and cls is MatchSpec:
+            # the common case first: a spec string seen before, or of a simple shape
+            cached = _SPEC_CACHE.get(spec_arg)  # type: ignore[arg-type]
+            if cached is not None:
+                return cached
+            try:
+                made = _simple_spec(spec_arg)  # type: ignore[arg-type]
+            except InvalidSpec as exc:
+                raise InvalidMatchSpec(spec_arg, details=exc) from exc  # type: ignore[arg-type]
+            if made is not None:
+                if len(_SPEC_CACHE) >= _CACHE_LIMIT:
+                    _SPEC_CACHE.clear()
+                _SPEC_CACHE[spec_arg] = made  # type: ignore[index]
+                return made
         try:
             if not spec_arg:
                 return cls._create(kwargs)
@@ -702,12 +719,6 @@ class MatchSpec:
                     cached = _SPEC_CACHE.get(spec_arg)
                     if cached is not None:
                         return cached
-                    made = _simple_spec(spec_arg)
-                    if made is not None:
-                        if len(_SPEC_CACHE) >= _CACHE_LIMIT:
-                            _SPEC_CACHE.clear()
-                        _SPEC_CACHE[spec_arg] = made
-                        return made
                 parsed = _parse_spec_str(spec_arg)
                 if not kwargs and cls is MatchSpec:
                     made = cls._create(parsed)
