@@ -364,6 +364,76 @@ def test_harvested_depends_like_conda(depends: dict) -> None:
     assert total_hits > 100  # the sample really exercises matching
 
 
+def _same_spec(fast: MatchSpec, general: MatchSpec, records: list) -> None:
+    assert fast == general and hash(fast) == hash(general)
+    assert (str(fast), repr(fast)) == (str(general), repr(general))
+    assert fast.original_spec_str == general.original_spec_str
+    assert list(fast._match_components) == list(general._match_components)
+    for field in MatchSpec.FIELD_NAMES:
+        assert fast.get_raw_value(field) == general.get_raw_value(field), field
+        assert fast.get_exact_value(field) == general.get_exact_value(field), field
+    assert [fast.match(r) for r in records] == [general.match(r) for r in records]
+
+
+SIMPLE_SHAPES = [
+    "numpy",
+    "NumPy 1.8",
+    "numpy >=1.8,<2",
+    "numpy >=1.8.*",
+    "numpy 1.8.* py27*",
+    "numpy ==1.8",
+    "numpy ==1.8 py27_0",
+    "numpy =1.8",
+    "numpy =1.8 py27_0",
+    "numpy ==1.8,<2",
+    "numpy 1.8|1.9",
+    "numpy 1!2.0 0",
+    "numpy ~=1.8",
+    "numpy !=1.8.*",
+    "numpy *",
+    "numpy * *mkl*",
+    "python_abi 3.9.* *_cp39",
+    # shapes the shortcut must leave alone
+    "numpy 1.8=py27_0",
+    "numpy 1.8 if x",
+    "numpy 1.8 py-27",
+    "numpy 1.8 py27.conda",
+    "numpy.tar.bz2",
+    "numpy >=1.8,<2|>=3",
+]
+
+
+@pytest.mark.parametrize("spec", SIMPLE_SHAPES)
+def test_simple_shapes_parse_as_the_general_grammar(spec: str, depends: dict) -> None:
+    """Common spec shapes skip the general grammar; a keyword argument (the default target
+    here) sends the same string through it, and both must give the same spec."""
+    try:
+        fast = MatchSpec(spec)
+    except InvalidMatchSpec as exc:
+        with pytest.raises(InvalidMatchSpec) as general_exc:
+            MatchSpec(spec, target=None)
+        assert str(general_exc.value.__cause__) == str(exc.__cause__)
+        return
+    _same_spec(fast, MatchSpec(spec, target=None), depends["records"])
+
+
+@pytest.mark.parametrize("spec", ["numpy >=1..2", "numpy 1.8,<2..0 py", "numpy 1|2..3"])
+def test_simple_shapes_with_bad_versions(spec: str) -> None:
+    with pytest.raises(InvalidMatchSpec) as fast:
+        MatchSpec(spec)
+    assert str(fast.value).startswith(f"Invalid spec '{spec}': Invalid version ")
+    assert str(fast.value).endswith("empty version component")
+    with pytest.raises(InvalidMatchSpec) as general:
+        MatchSpec(spec, target=None)
+    assert isinstance(fast.value.__cause__, InvalidSpec)
+    assert str(fast.value.__cause__) == str(general.value.__cause__)
+
+
+def test_harvested_depends_parse_as_the_general_grammar(depends: dict) -> None:
+    for row in depends["specs"]:
+        _same_spec(MatchSpec(row["spec"]), MatchSpec(row["spec"], target=None), depends["records"][:40])
+
+
 # -- properties ----------------------------------------------------------------
 
 _names = st.sampled_from(["numpy", "python_abi", "r-base", "libgcc-ng", "_openmp_mutex", "py*", "*"])
