@@ -401,8 +401,8 @@ class VersionSpec(_BaseSpec):
         if isinstance(vspec, VersionSpec):
             return vspec
         is_str = isinstance(vspec, str)
-        if is_str:
-            cached = cls._cache_.get(vspec)  # type: ignore[arg-type]
+        if isinstance(vspec, str):
+            cached = cls._cache_.get(vspec)
             if cached is not None:
                 return cached
         self = object.__new__(cls)
