@@ -5,7 +5,7 @@ use e.g. 20000 while developing) generated from the real repodata in ``../shared
 ``_records_data.py``. Each round turns every entry into a record and then a ``Dist`` of it,
 as get_index does (``{Dist(rec): rec}``). conda runs in a long-lived worker process
 (``CONDA_REF_SRC`` = a conda source tree, ``CONDA_REF_PYTHON`` its interpreter, default
-``/work/ref/venv/bin/python``) that times the same loop itself; py-rattler has no Dist, so
+this interpreter) that times the same loop itself; py-rattler has no Dist, so
 its case builds ``rattler.PackageRecord`` objects only. Ours runs on both backends (they
 differ in the construction kernel, see ``models/records.py``).
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from ._records_data import CHANNEL, index
-from .conftest import mark
+from .conftest import conda_reference, mark
 
 COUNT = int(os.environ.get("CONDA_EXPORTS_BENCH_RECORDS", "600000"))
 ROUNDS = 3
@@ -157,12 +156,7 @@ class CondaWorker:
 
 @pytest.fixture(scope="module")
 def conda_worker(shared_dir: Path) -> Iterator[CondaWorker]:
-    src = os.environ.get("CONDA_REF_SRC")
-    if not src:
-        pytest.skip("CONDA_REF_SRC is not set")
-    python = os.environ.get("CONDA_REF_PYTHON", "/work/ref/venv/bin/python")
-    if not os.path.exists(python):
-        python = sys.executable
+    src, python = conda_reference()
     try:
         worker = CondaWorker(src, python, shared_dir, COUNT)
     except (OSError, RuntimeError, ValueError) as exc:

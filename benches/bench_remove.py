@@ -8,9 +8,9 @@ read-only files); ``nested`` — small files in nested directories; ``flat`` —
 60k files for ``env``, 200k files in 2k directories for ``nested``, 50k files for ``flat``;
 use 0.1 while developing. ``CONDA_EXPORTS_BENCH_ROUNDS`` sets the rounds (default 3). conda's rm_rf runs when
 ``CONDA_REF_SRC`` points at a conda source tree, in a long-lived worker process
-(``CONDA_REF_PYTHON``, default ``/work/ref/venv/bin/python``) so only the deletion is timed.
+(``CONDA_REF_PYTHON``, else this interpreter) so only the deletion is timed.
 
-Run: CONDA_REF_SRC=/work/ref/conda-src python -m pytest benches/bench_remove.py --benchmark-only
+Run: CONDA_REF_SRC=<conda 25.1 source> CONDA_REF_PYTHON=<its interpreter> python -m pytest benches/bench_remove.py --benchmark-only
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,7 +28,7 @@ import pytest
 from conda_exports import _backend, rm_rf
 from conda_exports._fallback import remove as fallback
 
-from .conftest import SHARED, mark
+from .conftest import SHARED, conda_reference, mark
 
 SCALE = float(os.environ.get("CONDA_EXPORTS_BENCH_SCALE", "1"))
 ROUNDS = int(os.environ.get("CONDA_EXPORTS_BENCH_ROUNDS", "3"))
@@ -140,12 +139,7 @@ class CondaWorker:
 
 @pytest.fixture(scope="module")
 def conda_worker() -> Iterator[CondaWorker]:
-    src = os.environ.get("CONDA_REF_SRC")
-    if not src:
-        pytest.skip("CONDA_REF_SRC is not set")
-    python = os.environ.get("CONDA_REF_PYTHON", "/work/ref/venv/bin/python")
-    if not os.path.exists(python):
-        python = sys.executable
+    src, python = conda_reference()
     cwd = tempfile.mkdtemp(prefix="conda-worker-")
     try:
         worker = CondaWorker(src, python, cwd)

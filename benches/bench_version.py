@@ -7,7 +7,7 @@ conda's) is emptied before each round, so the rounds measure parsing, not cache 
 repeats *within* an input list still hit the caches, as they would for a real index.
 
 conda runs in a long-lived worker process (``CONDA_REF_SRC`` = a conda source tree,
-``CONDA_REF_PYTHON`` its interpreter, default ``/work/ref/venv/bin/python``; the cases are
+``CONDA_REF_PYTHON`` its interpreter, default this interpreter; the cases are
 skipped without ``CONDA_REF_SRC``); the time measured is one request to it, which does the
 same loop. py-rattler: ``rattler.Version`` / ``rattler.MatchSpec``.
 
@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,7 +32,7 @@ from conda_exports.models import match_spec as ms_module
 from conda_exports.models import version as version_module
 
 from . import _grammar_data
-from .conftest import mark
+from .conftest import conda_reference, mark
 
 N_VERSIONS = int(os.environ.get("CONDA_EXPORTS_BENCH_VERSIONS", "200000"))
 N_SPECS = int(os.environ.get("CONDA_EXPORTS_BENCH_SPECS", "100000"))
@@ -201,12 +200,7 @@ class CondaWorker:
 
 @pytest.fixture(scope="module")
 def conda_worker(version_strings: list[str], spec_strings: list[str]) -> Iterator[CondaWorker]:
-    src = os.environ.get("CONDA_REF_SRC")
-    if not src:
-        pytest.skip("CONDA_REF_SRC is not set")
-    python = os.environ.get("CONDA_REF_PYTHON", "/work/ref/venv/bin/python")
-    if not os.path.exists(python):
-        python = sys.executable
+    src, python = conda_reference()
     try:
         worker = CondaWorker(src, python, version_strings, spec_strings)
     except (OSError, RuntimeError, ValueError) as exc:

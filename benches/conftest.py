@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,3 +23,12 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared (sample data) is not present")
     return SHARED
+
+
+def conda_reference() -> tuple[str, str]:
+    """conda 25.1's source tree (``CONDA_REF_SRC``) and the interpreter that runs it
+    (``CONDA_REF_PYTHON``, else this one); skips the case when no source is given."""
+    src = os.environ.get("CONDA_REF_SRC")
+    if not src:
+        pytest.skip("CONDA_REF_SRC is not set")
+    return src, os.environ.get("CONDA_REF_PYTHON") or sys.executable
