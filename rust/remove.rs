@@ -267,11 +267,11 @@ mod unix {
         }
         let mut entries = Vec::new();
         let result = loop {
-            clear_errno();
+            errno::clear();
             // SAFETY: `stream` is a valid DIR* used only by this thread until closedir.
             let ent = unsafe { libc::readdir(stream) };
             if ent.is_null() {
-                let code = read_errno();
+                let code = errno::read();
                 break if code == 0 {
                     Ok(())
                 } else {
@@ -327,14 +327,7 @@ mod unix {
         libc::DT_UNKNOWN
     }
 
-    #[cfg(any(target_os = "netbsd", target_os = "openbsd"))]
-    use libc::__errno as errno_location;
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    use libc::__errno_location as errno_location;
-    #[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
-    use libc::__error as errno_location;
-
-    /// Clears errno (readdir reports errors only through it).
+    /// readdir reports its errors only through errno.
     #[cfg(any(
         target_os = "linux",
         target_os = "android",
@@ -344,27 +337,27 @@ mod unix {
         target_os = "netbsd",
         target_os = "openbsd"
     ))]
-    fn clear_errno() {
-        // SAFETY: errno_location returns this thread's errno slot, always valid to write.
-        unsafe { *errno_location() = 0 };
+    mod errno {
+        #[cfg(any(target_os = "netbsd", target_os = "openbsd"))]
+        use libc::__errno as location;
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        use libc::__errno_location as location;
+        #[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
+        use libc::__error as location;
+
+        pub fn clear() {
+            // SAFETY: location() returns this thread's errno slot, always valid to write.
+            unsafe { *location() = 0 };
+        }
+
+        pub fn read() -> i32 {
+            // SAFETY: location() returns this thread's errno slot, always valid to read.
+            unsafe { *location() }
+        }
     }
 
-    #[cfg(any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "macos",
-        target_os = "ios",
-        target_os = "freebsd",
-        target_os = "netbsd",
-        target_os = "openbsd"
-    ))]
-    fn read_errno() -> i32 {
-        // SAFETY: errno_location returns this thread's errno slot, always valid to read.
-        unsafe { *errno_location() }
-    }
-
-    // Elsewhere a NULL from readdir is taken as the end of the directory; an entry
-    // missed that way only makes the final rmdir fail, which is reported.
+    /// Elsewhere a NULL from readdir is taken as the end of the directory; an entry missed
+    /// that way only makes the final rmdir fail, which is reported.
     #[cfg(not(any(
         target_os = "linux",
         target_os = "android",
@@ -374,19 +367,12 @@ mod unix {
         target_os = "netbsd",
         target_os = "openbsd"
     )))]
-    fn clear_errno() {}
+    mod errno {
+        pub fn clear() {}
 
-    #[cfg(not(any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "macos",
-        target_os = "ios",
-        target_os = "freebsd",
-        target_os = "netbsd",
-        target_os = "openbsd"
-    )))]
-    fn read_errno() -> i32 {
-        0
+        pub fn read() -> i32 {
+            0
+        }
     }
 
     /// State shared by every thread of one pass.
