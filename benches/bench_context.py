@@ -1,7 +1,7 @@
 """Configuration: import cost, and building the context from a 10-file search path.
 
 Peers: conda 25.1 (``CONDA_REF_SRC`` pointing at its source, with an interpreter that has
-its dependencies: ``CONDA_REF_PYTHON``, or the ``venv`` beside the source); skipped when absent.
+its dependencies: ``CONDA_REF_PYTHON``, else this one); skipped without ``CONDA_REF_SRC``.
 
 Run: python -m pytest benches/bench_context.py --benchmark-only --benchmark-json=benches/results/context.json
 """
@@ -16,20 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import mark
-
-REF_SRC = os.environ.get("CONDA_REF_SRC")
-
-
-def _ref_python() -> str | None:
-    explicit = os.environ.get("CONDA_REF_PYTHON")
-    if explicit:
-        return explicit
-    if REF_SRC:
-        candidate = Path(REF_SRC).resolve().parent / "venv" / "bin" / "python"
-        if candidate.exists():
-            return str(candidate)
-    return None
+from .conftest import conda_reference, mark
 
 
 def _clean_env(home: Path) -> dict[str, str]:
@@ -59,11 +46,10 @@ IMPORTS = [
 def test_import(benchmark, empty_home: Path, subject: str, interpreter: str | None, code: str, ours: bool) -> None:
     python = sys.executable
     if interpreter == "ref":
-        ref = _ref_python()
-        if ref is None or not os.path.exists(ref):
-            pytest.skip("no reference conda (set CONDA_REF_SRC / CONDA_REF_PYTHON)")
-        python = ref
+        src, python = conda_reference()
     env = _clean_env(empty_home)
+    if interpreter == "ref":
+        env["PYTHONPATH"] = src
     for _ in range(2):  # it works at all, and the bytecode cache is warm
         subprocess.run([python, "-c", code], check=True, env=env, cwd=empty_home)
     benchmark.group = "interpreter start-up + import"
@@ -119,13 +105,11 @@ def test_first_pkgs_dirs_ours(benchmark, ten_files: list[str]) -> None:
 @pytest.fixture(scope="module")
 def conda_context():
     """conda 25.1's context module, importable here through the reference's source and site-packages."""
-    ref = _ref_python()
-    if not REF_SRC or ref is None or not os.path.exists(ref):
-        pytest.skip("no reference conda (set CONDA_REF_SRC / CONDA_REF_PYTHON)")
+    src, ref = conda_reference()
     site = subprocess.run(
         [ref, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True
     ).stdout.strip()
-    added = [REF_SRC, site]
+    added = [src, site]
     sys.path.extend(added)  # after ours, and kept while conda imports lazily
     try:
         from conda.base import context as conda_context_module  # type: ignore[import-not-found]
