@@ -574,22 +574,6 @@ def _user_data_dir() -> str:  # pragma: no cover - Windows only
     return join(base, APP_NAME, APP_NAME)
 
 
-def _path_to_url(path: str) -> str:
-    """conda's path_to_url: a file:// URL with non-ASCII characters percent-encoded."""
-    if path.startswith("file://"):
-        return path
-    path = abspath(expanduser(path)).replace("\\", "/")
-    if any(ord(char) >= 128 for char in path):
-        safe = "!'()*-._/\\:"
-        path = "".join(
-            char if (char < "{" and char.isalnum()) or char in safe else f"%{ord(char):02X}"
-            for char in bytes(path, "utf-8").decode("unicode-escape")
-        )
-    if len(path) > 1 and path[1] == ":":
-        return "file:///" + path
-    return "file://" + path
-
-
 def _warn_defaults_deprecation() -> None:
     warnings.warn(
         f"Adding '{DEFAULTS_CHANNEL_NAME}' to channel list implicitly is deprecated and will be removed in 25.3. "
@@ -1100,7 +1084,9 @@ class Context:
 
     @property
     def conda_build_local_urls(self) -> tuple[str, ...]:
-        return tuple(_path_to_url(path) for path in self.conda_build_local_paths)
+        from ._url import path_to_url
+
+        return tuple(path_to_url(path) for path in self.conda_build_local_paths)
 
     @property
     def binstar_upload(self) -> bool | None:
