@@ -69,7 +69,7 @@ def test_a_broken_extension_is_an_error_not_a_slowdown() -> None:
 
 def test_import_is_cheap(backend: str) -> None:
     code = (
-        "import sys, conda_exports; heavy = {'yaml', 'requests', 'tqdm', 'json', 'hashlib', 'conda'};"
+        "import sys, conda_exports; heavy = {'yaml', 'requests', 'tqdm', 'json', 'hashlib', 'conda', 'typing'};"
         "print(sorted(heavy & set(sys.modules)))"
     )
     result = _run(code, CONDA_EXPORTS_BACKEND=backend)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Any, Callable
 
-from ..exceptions import NotARegularFileError, from_oserror
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
 
 _BLOCK = 1024 * 1024
 
@@ -32,6 +34,9 @@ def _new_hasher(name: str) -> Any:
 
 
 def file_digests(path: str, algorithms: list[str]) -> list[str]:
+    # imported here: this module loads with the package, the exceptions only on use
+    from ..exceptions import NotARegularFileError, from_oserror
+
     hashers = [_new_hasher(name) for name in algorithms]
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer before we can refuse it.

@@ -10,7 +10,9 @@ kernel also takes None, timestamps, enum words and channels) to the caller.
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _STR, _INT, _STR_SEQ = 0, 1, 2
 

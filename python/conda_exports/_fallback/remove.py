@@ -16,8 +16,6 @@ import os
 import stat
 import time
 
-from ..exceptions import InvalidRemovePathError, PathsRemainError
-
 TRASH_SUFFIX = ".conda_trash"
 MOUNT_POINT = "a mount point (another filesystem): rm_rf does not cross into it"
 CHANGED_TYPE = "changed type during removal"
@@ -43,6 +41,9 @@ def _backoff(attempt: int) -> float:
 
 def rm_rf(path: str, max_retries: int = 5, trash: bool = True) -> None:
     """Removes ``path``; raises ``PathsRemainError`` listing what remains after every retry."""
+    # imported here: this module loads with the package, the exceptions only on use
+    from ..exceptions import InvalidRemovePathError, PathsRemainError
+
     head, name = os.path.split(path)
     if not path:
         raise InvalidRemovePathError(path, "empty path")
