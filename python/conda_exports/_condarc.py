@@ -2,10 +2,6 @@
 
 conda reads condarc with ruamel.yaml's round-trip loader (YAML 1.2) and takes the flags
 from the comments ruamel attaches to keys and items. PyYAML (its C loader when present)
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 drops comments, so the flags are found here from the node positions: the comment that
 conda sees for a value is the run of comments between the value and the next token
 (for a block collection, between the ``:`` and its first item). A flag counts only
