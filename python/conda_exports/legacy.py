@@ -39,7 +39,7 @@ def get_rc_urls() -> list[str]:
 
 def get_local_urls() -> list[str]:
     """conda-build's local channel: ``[context.local_build_root]`` (a path, as conda returns it)."""
-    return list((context.local_build_root,)) or []
+    return [context.local_build_root]
 
 
 def load_condarc(fn: str) -> Any:
