@@ -338,9 +338,9 @@ mod unix {
         target_os = "openbsd"
     ))]
     mod errno {
-        #[cfg(any(target_os = "netbsd", target_os = "openbsd"))]
+        #[cfg(any(target_os = "netbsd", target_os = "openbsd", target_os = "android"))]
         use libc::__errno as location;
-        #[cfg(any(target_os = "linux", target_os = "android"))]
+        #[cfg(target_os = "linux")]
         use libc::__errno_location as location;
         #[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
         use libc::__error as location;
