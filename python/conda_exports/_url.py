@@ -173,7 +173,7 @@ def strip_pkg_extension(path: str) -> tuple[str, str | None]:
 
 
 def is_package_file(path: str) -> bool:
-    return path[-6:] == ".conda" or path[-8:] == ".tar.bz2"
+    return path.endswith(PACKAGE_EXTENSIONS)
 
 
 def is_path(value: str) -> bool:

@@ -12,12 +12,11 @@ import re
 from typing import Any, Iterable, Iterator
 
 from ._url import path_to_url
+from .constants import REPODATA_FN
 from .exceptions import CondaFileIOError, CondaValueError
 
 #: conda's name for it; ``urlpath`` is the older spelling.
 url_path = urlpath = path_to_url
-
-REPODATA_FN = "repodata.json"
 
 
 def human_bytes(n: float) -> str:

@@ -372,10 +372,6 @@ class MultiChannel(Channel):
         vars(self).update(scheme=None, auth=None, token=None, platform=platform, package_filename=None)
 
     @property
-    def channel_location(self) -> str | None:
-        return self.location
-
-    @property
     def canonical_name(self) -> str:
         return self.name
 

@@ -24,11 +24,11 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
+from .._url import PACKAGE_EXTENSIONS, has_platform, is_url, join_url
 from ..exceptions import CondaError, RecordValidationError
 
 UNKNOWN_CHANNEL = "<unknown>"
 DEFAULTS_CHANNEL_NAME = "defaults"
-PACKAGE_EXTENSIONS = (".conda", ".tar.bz2")
 
 _NULL: Any = object()
 _DIST_RE = re.compile(
@@ -67,7 +67,6 @@ def _build_number(build_string: str) -> int:
 
 
 _FIELDS = ("channel", "dist_name", "name", "fmt", "version", "build_string", "build_number", "base_url", "platform")
-_STR_FIELDS = {"dist_name", "name", "fmt", "version", "build_string"}
 _NULLABLE_FIELDS = {"channel", "base_url", "platform"}
 
 
@@ -272,7 +271,6 @@ class Dist(metaclass=_DistType):
     @classmethod
     def from_string(cls, string: Any, channel_override: Any = _NULL) -> Dist:
         """Parses ``[channel::]name-version-build[.conda|.tar.bz2][[features]]`` or a package URL."""
-        from .._url import is_url
 
         string = str(string)
         if channel_override is _NULL and is_url(string):
@@ -302,7 +300,6 @@ class Dist(metaclass=_DistType):
     @classmethod
     def from_url(cls, url: str) -> Dist:
         """A Dist from a package URL: channel and subdir come from the URL's path."""
-        from .._url import has_platform, is_url
         from .channel import Channel, _context
 
         if not is_url(url):
@@ -364,7 +361,6 @@ class Dist(metaclass=_DistType):
         return self.dist_name + self.fmt
 
     def to_url(self) -> str | None:
-        from .._url import join_url
 
         if not self.base_url:
             return None

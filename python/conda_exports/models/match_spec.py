@@ -33,6 +33,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
+from .._url import PACKAGE_EXTENSIONS as _PACKAGE_EXTENSIONS
 from ..exceptions import InvalidMatchSpec, InvalidSpec
 from . import channel as _channel_module
 from .channel import Channel
@@ -357,7 +358,6 @@ _PARENS = re.compile(r".*(?:(\(.*\)))")
 _KEY_VALUE = re.compile(r'([a-zA-Z0-9_-]+?)=(["\']?)([^\'"]*?)(\2)(?:[, ]|$)')
 _NAME_REST = re.compile(r"([^ =<>!~]+)?([><!=~ ].+)?")
 _VERSION_BUILD = re.compile(r"((?:.+?)[^><!,|]?)(?:(?<![=!|,<>~])(?:[ =])([^-=,|<>~]+?))?$")
-_PACKAGE_EXTENSIONS = (".conda", ".tar.bz2")
 
 _PARSE_CACHE: dict[str, dict] = {}
 # MatchSpecs are immutable, so a spec string seen before gives the same object back

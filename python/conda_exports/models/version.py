@@ -282,7 +282,6 @@ def untreeify(spec: object, _inand: bool = False, depth: int = 0) -> str:
 _RELATION = re.compile(r"(=|==|!=|<=|>=|<|>|~=)(?![=<>!~])(\S+)")
 _NEEDS_TREE = re.compile(r".*[()|,^$]")
 _OPERATOR_START = frozenset("=<>!~")
-_OPERATORS = frozenset(("==", "!=", "<=", ">=", "<", ">", "=", "!=startswith", "~="))
 
 # matcher kinds
 _ALWAYS, _ANY, _ALL, _REGEX, _OP, _PREFIX, _EXACT = range(7)
