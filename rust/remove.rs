@@ -739,7 +739,6 @@ mod unix {
                 failures.clear();
             }
         }
-        failures.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(failures)
     }
 }
@@ -890,7 +889,6 @@ mod portable {
                 .iter()
                 .any(|other| other != &f.path && other.starts_with(&f.path))
         });
-        failures.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(failures)
     }
 }

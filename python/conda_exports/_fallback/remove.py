@@ -44,7 +44,7 @@ def rm_rf(path: str, max_retries: int = 5, trash: bool = True) -> None:
     # imported here: this module loads with the package, the exceptions only on use
     from ..exceptions import InvalidRemovePathError, PathsRemainError
 
-    head, name = os.path.split(path)
+    name = os.path.basename(path)
     if not path:
         raise InvalidRemovePathError(path, "empty path")
     if not name or name in (".", ".."):
@@ -107,7 +107,7 @@ class _FdPass:
                     os.stat(name, dir_fd=pfd, follow_symlinks=False)
                 except OSError:
                     failures.clear()
-            return sorted(failures, key=lambda f: f[0].split(os.sep))
+            return failures
         finally:
             os.close(pfd)
 
@@ -359,7 +359,7 @@ class _PathPass:
                     self.remove_leaf(entry.path, est)
         leaves = [f[0] for f in self.failures]
         kept = [f for f in self.failures if not any(o != f[0] and o.startswith(f[0] + os.sep) for o in leaves)]
-        return sorted(kept, key=lambda f: f[0].split(os.sep))
+        return kept
 
 
 def _is_real_dir(st: os.stat_result) -> bool:
