@@ -77,6 +77,7 @@ def delete_trash(prefix: str | os.PathLike[str] | None = None) -> None:
     root = os.path.abspath(os.fspath(prefix) if prefix else sys.prefix)
     for dirpath, dirnames, filenames in os.walk(root, topdown=True):
         dirnames[:] = [d for d in dirnames if d not in _TRASH_SKIP_DIRS]
+        removed_any = False
         for name in filenames:
             if not any(fnmatch.fnmatch(name, pattern) for pattern in TRASH_PATTERNS):
                 continue
@@ -84,6 +85,8 @@ def delete_trash(prefix: str | os.PathLike[str] | None = None) -> None:
                 os.unlink(os.path.join(dirpath, name))
             except OSError:
                 continue
+            removed_any = True
+        if removed_any:
             _remove_empty_parents(dirpath, root)
 
 
