@@ -15,6 +15,7 @@ Run: CONDA_REF_SRC=<conda 25.1 source> CONDA_REF_PYTHON=<its interpreter> python
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -43,6 +44,7 @@ def _shared_meta() -> Path:
     return SHARED / "data" / "conda-meta"
 
 
+@functools.cache
 def _env_files() -> list[tuple[str, int]]:
     """(relative path, size) of every file in the real conda-meta records, deduplicated."""
     files: dict[str, int] = {}
@@ -151,10 +153,12 @@ def conda_worker() -> Iterator[CondaWorker]:
     shutil.rmtree(cwd, ignore_errors=True)
 
 
+_RUST_REMOVE = _backend.kernels("rust")["remove"] if _backend._load_extension() is not None else None
+
+
 def _rm_rf_rust(path: str) -> None:
-    if _backend._load_extension() is None:
-        pytest.skip("the compiled extension is not installed")
-    _backend.kernels("rust")["remove"].rm_rf(path, 5, True)
+    assert _RUST_REMOVE is not None
+    _RUST_REMOVE.rm_rf(path, 5, True)
 
 
 def _rm_rf_fallback(path: str) -> None:
@@ -202,6 +206,8 @@ def _run(benchmark, tmp_path: Path, tree: str, subject: str, remove: Callable[[s
 @pytest.mark.parametrize("subject", list(SUBJECTS))
 def test_remove(benchmark, tmp_path: Path, tree: str, subject: str) -> None:
     remove, ours = SUBJECTS[subject]
+    if remove is _rm_rf_rust and _RUST_REMOVE is None:
+        pytest.skip("the compiled extension is not installed")
     _run(benchmark, tmp_path, tree, subject, remove, ours)
 
 
