@@ -23,7 +23,7 @@ import re
 import struct
 import sys
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import Enum
 from os.path import abspath, expanduser, isdir, isfile, join
@@ -776,21 +776,10 @@ class Context:
 
     def _template_prefix(self) -> str:
         """What ``$CONDA_PREFIX`` means in the search path: conda's target prefix before loading."""
-        active = self._environ.get("CONDA_PREFIX")
-        if active:
-            return active
         root = abspath(sys.prefix)
-        default_env = self._environ.get("CONDA_DEFAULT_ENV")
-        if default_env in (None, ROOT_ENV_NAME, "root"):
-            return root
-        if os.sep in default_env:
-            return abspath(default_env)
-        envs_dirs = _default_envs_dirs(_prefix_is_writable(root), root, ())
-        for envs_dir in envs_dirs:
-            candidate = join(envs_dir, default_env)
-            if isdir(candidate):
-                return candidate
-        return join(envs_dirs[0], default_env)
+        return _prefix_from_environment(
+            self._environ, lambda: root, lambda: _default_envs_dirs(_prefix_is_writable(root), root, ())
+        )
 
     def _expand_search_path(self, search_path: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
         """The condarc files the search path names, in order (a directory gives its YAML files by name)."""
@@ -939,17 +928,7 @@ class Context:
 
     @property
     def default_prefix(self) -> str:
-        if self.active_prefix:
-            return self.active_prefix
-        env_name = self._environ.get("CONDA_DEFAULT_ENV")
-        if env_name in (None, ROOT_ENV_NAME, "root"):
-            return self.root_prefix
-        if os.sep in env_name:
-            return abspath(env_name)
-        # A name: the first envs dir holding it, else where the first envs dir would hold it.
-        places = [join(envs_dir, env_name) for envs_dir in self.envs_dirs]
-        existing = [place for place in places if isdir(place)]
-        return existing[0] if existing else join(self.envs_dirs[0], env_name)
+        return _prefix_from_environment(self._environ, lambda: self.root_prefix, lambda: self.envs_dirs)
 
     @property
     def target_prefix(self) -> str:
@@ -1307,6 +1286,28 @@ def _known_names(cls: type) -> frozenset[str]:
             if isinstance(value, _Setting):
                 names.update(value.names)
     return frozenset(names)
+
+
+def _prefix_from_environment(
+    environ: Mapping[str, str], root: Callable[[], str], envs_dirs: Callable[[], Sequence[str]]
+) -> str:
+    """conda's target prefix: ``$CONDA_PREFIX``, else ``$CONDA_DEFAULT_ENV`` (the root for none,
+    ``base`` or ``root``; a path as given; a name in the first envs dir that holds it, else in
+    the first envs dir). ``root`` and ``envs_dirs`` are read only when needed."""
+    active = environ.get("CONDA_PREFIX")
+    if active:
+        return active
+    name = environ.get("CONDA_DEFAULT_ENV")
+    if name in (None, ROOT_ENV_NAME, "root"):
+        return root()
+    if os.sep in name:
+        return abspath(name)
+    dirs = envs_dirs()
+    for envs_dir in dirs:
+        candidate = join(envs_dir, name)
+        if isdir(candidate):
+            return candidate
+    return join(dirs[0], name)
 
 
 def _machine() -> str:
