@@ -69,3 +69,12 @@ pub fn paths_remain(py: Python<'_>, path: &Path, failures: &[(&Path, &io::Error)
         .collect();
     build(py, "PathsRemainError", (path.as_os_str(), failures))
 }
+
+/// A repodata file that is not JSON, or not shaped like repodata.
+pub fn invalid_repodata(py: Python<'_>, path: &Path, offset: Option<usize>, reason: &str) -> PyErr {
+    build(
+        py,
+        "RepodataDecodeError",
+        (path.as_os_str(), offset, reason),
+    )
+}

@@ -7,6 +7,7 @@ mod errors;
 pub mod hashing;
 pub mod records;
 pub mod remove;
+pub mod repodata;
 pub mod version;
 
 use pyo3::prelude::*;
@@ -20,5 +21,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(version::python::version_keys, m)?)?;
     m.add_function(wrap_pyfunction!(records::python::box_fast, m)?)?;
     m.add_function(wrap_pyfunction!(remove::python::rm_rf, m)?)?;
+    m.add_function(wrap_pyfunction!(repodata::python::parse_repodata, m)?)?;
+    m.add_function(wrap_pyfunction!(repodata::python::duplicates, m)?)?;
+    m.add_class::<repodata::python::RepodataStore>()?;
     Ok(())
 }

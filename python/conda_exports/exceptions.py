@@ -783,3 +783,21 @@ class CorruptedEnvironmentError(CondaError):
             corrupted_file=corrupted_file,
             **kwargs,
         )
+
+
+class RepodataDecodeError(CondaError, ValueError):
+    """A repodata file that is not JSON, or not shaped like repodata (conda lets
+    ``json.JSONDecodeError`` or a ``TypeError`` escape instead)."""
+
+    def __init__(self, source: Any, offset: int | None, reason: str) -> None:
+        where = f" at byte {offset}" if offset is not None else ""
+        super().__init__(
+            "invalid repodata from %(source)s%(where)s: %(reason)s", source=str(source), where=where, reason=reason
+        )
+        self.source = str(source)
+        self.offset = offset
+        self.reason = reason
+
+
+class RepodataWarning(UserWarning):
+    """Something in a channel's repodata was left out or does not match its channel."""
