@@ -433,11 +433,14 @@ fn validate(raw: &RawValue) -> Result<(), Bad> {
         .map_err(|err| bad(raw, &err))
 }
 
-/// An entry's fields; `None` where the object is not an object at all.
-fn entry_fields(raw: &RawValue) -> Result<Option<Vec<(Cow<'_, str>, Val<'_>)>>, Bad> {
+/// An entry's keys and values, in file order.
+type Fields<'de> = Vec<(Cow<'de, str>, Val<'de>)>;
+
+/// An entry's fields; `None` where the entry is not an object at all.
+fn entry_fields(raw: &RawValue) -> Result<Option<Fields<'_>>, Bad> {
     struct FieldsVisitor;
     impl<'de> Visitor<'de> for FieldsVisitor {
-        type Value = Option<Vec<(Cow<'de, str>, Val<'de>)>>;
+        type Value = Option<Fields<'de>>;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("a package entry")
         }
