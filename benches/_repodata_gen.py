@@ -114,7 +114,7 @@ NAME_SUFFIXES = "2 3 tools utils core lite io db plus extra data api cli x ng".s
 # the specs whose shapes the corpus counts: one template per shape (see _spec)
 SHAPES = ["bare", "ge", "pin", "star", "build", "exact", "range", "lt", "other"]
 # mean number of depends beyond the base ones (python, libgcc-ng, r-base, ...), before thinning
-EXTRA_DEPENDS = {"py": 5.0, "r": 5.0, "lib": 4.5, "nopy": 6.0, "nogeneric": 5.0}
+EXTRA_DEPENDS = {"py": 4.7, "r": 4.7, "lib": 4.3, "nopy": 6.0, "nogeneric": 5.0}
 # words of the real names that only say which CDT platform a package is for
 PLATFORM_WORDS = {"cos6", "cos7", "ppc64le", "i686", "x86", "aarch64", "s390x", "amd64"}
 
@@ -241,9 +241,9 @@ def _make_names(rng: random.Random, corpus: Corpus, count: int) -> list[str]:
     while len(out) < count:
         word = rng.choice(tokens)
         roll = rng.random()
-        if roll < 0.35:
+        if roll < 0.2:
             word = f"{word}-{rng.choice(tokens)}"
-        elif roll < 0.55:
+        elif roll < 0.4:
             word += rng.choice(NAME_SUFFIXES)
         prefix = rng.random()
         if prefix < 0.16:
@@ -411,8 +411,6 @@ class _Generator:
 
     def _deps(self, name: str, kind: str) -> list[_Dep]:
         rng = self.rng
-        if kind == "lib" and rng.random() < 0.06:
-            return []  # ca-certificates, tzdata, ...: nothing
         pool = self.pools["r" if name.startswith("r-") else "py" if kind in ("py", "nopy") else "lib"]
         n = min(int(rng.expovariate(1 / EXTRA_DEPENDS[kind])), 17)
         out, seen = [], {name}
@@ -434,7 +432,8 @@ class _Generator:
 
     def package(self, pkg: Name) -> None:
         rng, kind = self.rng, pkg.kind
-        deps = self._deps(pkg.name, kind)
+        standalone = kind == "lib" and rng.random() < 0.06  # ca-certificates, tzdata, ...: no depends
+        deps = [] if standalone else self._deps(pkg.name, kind)
         license_, family = self._license(kind)
         born = rng.randrange(START, END - 86_400_000 * 30)
         died = rng.randrange(born + 86_400_000 * 30, END + 1) if rng.random() < 0.8 else END
@@ -456,14 +455,16 @@ class _Generator:
             for number in range(rebuilds):
                 stamp = when + number * rng.randrange(1, 60) * 86_400_000
                 for build, base in self._builds(kind, stamp, number, variants, numpy):
-                    candidates.append((index / len(versions), version, build, number, stamp, base))
+                    candidates.append(
+                        (index / len(versions), version, build, number, stamp, [] if standalone else base)
+                    )
         if len(candidates) > pkg.count:  # an even thinning: some versions lose a variant or a rebuild
             candidates = [candidates[i * len(candidates) // pkg.count] for i in range(pkg.count)]
         number = max(c[3] for c in candidates)
         while len(candidates) < pkg.count:  # too few: more rebuilds of the last version
             number += 1
             build, base = self._builds(kind, died, number, 1, numpy)[0]
-            candidates.append((1.0, versions[-1], build, number, died, base))
+            candidates.append((1.0, versions[-1], build, number, died, [] if standalone else base))
         made = 0
         for progress, version, build, number, stamp, base in candidates:
             if made >= pkg.count:  # entries in both formats count twice, and fill the budget sooner
