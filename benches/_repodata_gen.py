@@ -1,7 +1,7 @@
 """A deterministic conda-forge-scale channel for the index benchmarks (stdlib only, no network).
 
 ``generate_channel(root, scale=1.0, seed=0)`` writes ``root/linux-64/repodata.json`` with
-``600_000 * scale`` entries (about 280 MB at scale 1) and ``root/noarch/repodata.json`` with
+``600_000 * scale`` entries (about 300 MB at scale 1) and ``root/noarch/repodata.json`` with
 15% as many, and returns the totals. ``cached_channel(scale, seed)`` does the same once under
 ``$CONDA_EXPORTS_BENCH_DATA`` (default ``/tmp/conda-exports-bench``), keyed by the scale, the
 seed and ``GENERATOR_VERSION``, and hands back the directory on later calls.
