@@ -222,7 +222,7 @@ def load_corpus(shared: Path) -> Corpus:
 class Name(NamedTuple):
     name: str
     kind: str  # "py", "r", "lib" (linux-64), "nopy", "nogeneric" (noarch)
-    count: int  # entries to generate
+    entries: int  # how many to generate
 
 
 def _make_names(rng: random.Random, corpus: Corpus, count: int) -> list[str]:
@@ -447,7 +447,7 @@ class _Generator:
         # builds per version (interpreters x variants x rebuilds), a little low on purpose so
         # there are more candidates than entries and the thinning below keeps the whole timeline
         per_version = {"py": 3.0, "r": 1.6, "lib": 1.1 * variants, "nopy": 1.0, "nogeneric": 1.0}[kind]
-        versions = _versions(rng, kind, max(1, math.ceil(pkg.count / per_version)))
+        versions = _versions(rng, kind, max(1, math.ceil(pkg.entries / per_version)))
         candidates: list[tuple[float, str, str, int, int, list[str]]] = []
         for index, version in enumerate(versions):
             when = born + (died - born) * index // len(versions)
@@ -458,18 +458,18 @@ class _Generator:
                     candidates.append(
                         (index / len(versions), version, build, number, stamp, [] if standalone else base)
                     )
-        if len(candidates) > pkg.count:  # an even thinning: some versions lose a variant or a rebuild
-            candidates = [candidates[i * len(candidates) // pkg.count] for i in range(pkg.count)]
+        if len(candidates) > pkg.entries:  # an even thinning: some versions lose a variant or a rebuild
+            candidates = [candidates[i * len(candidates) // pkg.entries] for i in range(pkg.entries)]
         number = max(c[3] for c in candidates)
-        while len(candidates) < pkg.count:  # too few: more rebuilds of the last version
+        while len(candidates) < pkg.entries:  # too few: more rebuilds of the last version
             number += 1
             build, base = self._builds(kind, died, number, 1, numpy)[0]
             candidates.append((1.0, versions[-1], build, number, died, [] if standalone else base))
         made = 0
         for progress, version, build, number, stamp, base in candidates:
-            if made >= pkg.count:  # entries in both formats count twice, and fill the budget sooner
+            if made >= pkg.entries:  # entries in both formats count twice, and fill the budget sooner
                 break
-            both_ok = pkg.count - made > 1
+            both_ok = pkg.entries - made > 1
             made += self._emit(
                 pkg,
                 kind,
