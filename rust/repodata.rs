@@ -13,13 +13,12 @@
 //! that record the ordinary way, with conda's coercions and errors.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
@@ -139,6 +138,10 @@ pub struct Rec {
     pub plain_dist: bool,
     /// some value needs Python's boxing: the record is built the ordinary way
     pub slow: bool,
+    /// hash of (name, version, build number, build): finds equal identities quickly
+    pub ident: u64,
+    /// hash of the file name
+    pub fn_hash: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,7 +163,7 @@ pub struct SlowEntry {
 pub struct Chunk {
     arena: String,
     items: Vec<Span>,
-    interned: HashMap<Box<str>, Span>,
+    interned: FxHashMap<Box<str>, Span>,
     pub recs: Vec<Rec>,
 }
 
@@ -606,22 +609,35 @@ struct Job<'de> {
 /// Python dict semantics for a JSON object with repeated keys: the first position, the
 /// last value.
 fn dedupe<'de>(
-    entries: Vec<(Cow<'de, str>, &'de RawValue)>,
+    mut entries: Vec<(Cow<'de, str>, &'de RawValue)>,
     dropped: &mut Vec<&'de RawValue>,
 ) -> Vec<(Cow<'de, str>, &'de RawValue)> {
-    let mut seen: FxHashMap<Cow<'de, str>, usize> =
-        FxHashMap::with_capacity_and_hasher(entries.len(), Default::default());
-    let mut out: Vec<(Cow<'de, str>, &'de RawValue)> = Vec::with_capacity(entries.len());
-    for (key, raw) in entries {
-        match seen.get(&key) {
-            Some(&at) => dropped.push(std::mem::replace(&mut out[at].1, raw)),
-            None => {
-                seen.insert(key.clone(), out.len());
-                out.push((key, raw));
+    // (first place, later place) of each repeated key, in file order
+    let mut repeats: Vec<(usize, usize)> = Vec::new();
+    {
+        let mut first: FxHashMap<&str, usize> =
+            FxHashMap::with_capacity_and_hasher(entries.len(), Default::default());
+        for (at, (key, _)) in entries.iter().enumerate() {
+            let place = *first.entry(key.as_ref()).or_insert(at);
+            if place != at {
+                repeats.push((place, at));
             }
         }
     }
-    out
+    if repeats.is_empty() {
+        return entries;
+    }
+    let mut gone = vec![false; entries.len()];
+    for &(first, later) in &repeats {
+        let raw = entries[later].1;
+        dropped.push(std::mem::replace(&mut entries[first].1, raw));
+        gone[later] = true;
+    }
+    entries
+        .into_iter()
+        .zip(gone)
+        .filter_map(|(entry, gone)| (!gone).then_some(entry))
+        .collect()
 }
 
 /// conda's record order: `.conda` entries, then the `.tar.bz2` ones without a `.conda`
@@ -639,11 +655,16 @@ fn plan<'de>(
     } else {
         dedupe(top.conda_packages, unused)
     };
-    let legacy_by_stem: HashMap<&str, &'de RawValue> = legacy
-        .iter()
-        .filter_map(|(k, raw)| k.strip_suffix(".tar.bz2").map(|stem| (stem, *raw)))
-        .collect();
-    let shadowed: HashSet<&str> = conda.iter().map(|(k, _)| twin_stem(k)).collect();
+    let mut legacy_by_stem: FxHashMap<&str, &'de RawValue> =
+        FxHashMap::with_capacity_and_hasher(legacy.len(), Default::default());
+    for (key, raw) in &legacy {
+        if let Some(stem) = key.strip_suffix(".tar.bz2") {
+            legacy_by_stem.insert(stem, raw);
+        }
+    }
+    let mut shadowed: FxHashSet<&str> =
+        FxHashSet::with_capacity_and_hasher(conda.len(), Default::default());
+    shadowed.extend(conda.iter().map(|(k, _)| twin_stem(k)));
     let mut jobs = Vec::with_capacity(legacy.len() + conda.len());
     for (key, raw) in &conda {
         let twin = legacy_by_stem.get(twin_stem(key)).copied();
@@ -721,6 +742,8 @@ fn parse_entry(chunk: &mut Chunk, job: &Job<'_>, add_pip: bool) -> Result<Parsed
         format: split_format(&job.key).1,
         plain_dist: is_plain_dist(&job.key),
         slow: false,
+        ident: 0,
+        fn_hash: 0,
     };
     let Some(fields) = entry_fields(job.raw)? else {
         rec.slow = true;
@@ -752,7 +775,7 @@ fn parse_entry(chunk: &mut Chunk, job: &Job<'_>, add_pip: bool) -> Result<Parsed
             },
             "build" => match value {
                 Val::Str(s) => {
-                    rec.build = chunk.intern(s);
+                    rec.build = chunk.push(s);
                     true
                 }
                 _ => false,
@@ -948,6 +971,13 @@ fn parse_entry(chunk: &mut Chunk, job: &Job<'_>, add_pip: bool) -> Result<Parsed
         rec.depends = chunk.push_list(items);
     }
     rec.slow = slow;
+    rec.ident = hash_of(&(
+        chunk.str(rec.name),
+        chunk.str(rec.version),
+        rec.build_number,
+        chunk.str(rec.build),
+    ));
+    rec.fn_hash = hash_of(&job.key);
     Ok(Parsed::Rec(rec))
 }
 
@@ -995,6 +1025,7 @@ pub fn parse(
     add_pip: bool,
     use_only_tar_bz2: bool,
 ) -> Result<Repodata, RepodataError> {
+    let t0 = std::time::Instant::now();
     let text = std::str::from_utf8(data).map_err(|err| RepodataError::Invalid {
         path: path.to_path_buf(),
         offset: Some(err.valid_up_to()),
@@ -1005,6 +1036,7 @@ pub fn parse(
         .deserialize_map(TopVisitor)
         .and_then(|top| de.end().map(|()| top))
         .map_err(|err| json_error(path, data, &err))?;
+    eprintln!("utf8+pass1 {:?}", t0.elapsed());
     let info = top.info.map(|raw| raw.get().to_owned());
     let repodata_version = top.repodata_version.map(|raw| raw.get().to_owned());
     let mut unused = Vec::new();
@@ -1017,6 +1049,7 @@ pub fn parse(
     for raw in unused {
         validate(raw).map_err(invalid)?;
     }
+    eprintln!("plan {:?} jobs {}", t0.elapsed(), jobs.len());
 
     type ChunkResult = (Chunk, Vec<(usize, usize)>, Vec<(String, &'static str)>);
     let parsed: Vec<Result<ChunkResult, Bad>> = jobs
@@ -1038,12 +1071,13 @@ pub fn parse(
                     Parsed::Ignore => {}
                 }
             }
-            chunk.interned = HashMap::new();
+            chunk.interned = FxHashMap::default();
             chunk.arena.shrink_to_fit();
             chunk.items.shrink_to_fit();
             Ok((chunk, slow, skipped))
         })
         .collect();
+    eprintln!("pass2 {:?}", t0.elapsed());
     let parsed = parsed
         .into_iter()
         .collect::<Result<Vec<_>, Bad>>()
@@ -1075,52 +1109,116 @@ pub fn parse(
     Ok(repodata)
 }
 
+/// The whole file, read by as many threads as there are cores (most of reading a large
+/// file from the page cache is faulting in fresh memory, which parallelises).
+fn read_file(path: &Path) -> io::Result<Vec<u8>> {
+    let file = std::fs::File::open(path)?;
+    let size = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+    const PIECE: usize = 16 << 20;
+    if size < 2 * PIECE {
+        return std::fs::read(path);
+    }
+    let mut data = vec![0u8; size];
+    data.par_chunks_mut(PIECE)
+        .enumerate()
+        .try_for_each(|(n, piece)| read_exact_at(&file, piece, (n * PIECE) as u64))?;
+    // the file may have grown meanwhile: read on until its end
+    let mut rest = Vec::new();
+    let mut tail = &file;
+    io::Seek::seek(&mut tail, io::SeekFrom::Start(size as u64))?;
+    io::Read::read_to_end(&mut tail, &mut rest)?;
+    data.extend(rest);
+    Ok(data)
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &std::fs::File, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, offset)? {
+            0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(any(unix, windows)))]
+fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    let mut file = file;
+    io::Seek::seek(&mut file, io::SeekFrom::Start(offset))?;
+    io::Read::read_exact(&mut file, buf)
+}
+
 /// Reads and parses a repodata file.
 pub fn parse_file(
     path: &Path,
     add_pip: bool,
     use_only_tar_bz2: bool,
 ) -> Result<Repodata, RepodataError> {
-    let data = std::fs::read(path).map_err(|err| RepodataError::Io(path.to_path_buf(), err))?;
+    let t = std::time::Instant::now();
+    let data = read_file(path).map_err(|err| RepodataError::Io(path.to_path_buf(), err))?;
+    eprintln!("read {:?}", t.elapsed());
     parse(path, &data, add_pip, use_only_tar_bz2)
+}
+
+fn hash_of<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(value)
 }
 
 /// Records with the identity (name, version, build number, build, and the file name when
 /// `with_fn`) of an earlier one, over `stores` taken in order, as
-/// `(store, index, first store, first index)`. Records Python builds itself are left out.
+/// `(store, index, first store, first index)` in the order of the later record. Records
+/// Python builds itself are left out.
 pub fn duplicates(stores: &[&Repodata], with_fn: bool) -> Vec<(usize, usize, usize, usize)> {
-    type Key<'a> = (&'a str, &'a str, i64, &'a str, &'a str);
-    let total = stores.iter().map(|s| s.len).sum();
-    let mut first: FxHashMap<Key<'_>, (usize, usize)> =
-        FxHashMap::with_capacity_and_hasher(total, Default::default());
-    let mut found = Vec::new();
+    // sort (hash, place) pairs, then compare the full identities only where hashes meet
+    let mut keyed: Vec<(u64, usize, usize)> = Vec::with_capacity(stores.iter().map(|s| s.len).sum());
     for (n, store) in stores.iter().enumerate() {
         let mut index = 0;
         for chunk in &store.chunks {
             for rec in &chunk.recs {
                 if !rec.slow {
-                    let key = (
-                        chunk.str(rec.name).unwrap_or(""),
-                        chunk.str(rec.version).unwrap_or(""),
-                        rec.build_number,
-                        chunk.str(rec.build).unwrap_or(""),
-                        if with_fn {
-                            chunk.str(rec.fn_).unwrap_or("")
-                        } else {
-                            ""
-                        },
-                    );
-                    match first.get(&key) {
-                        Some(&(m, i)) => found.push((n, index, m, i)),
-                        None => {
-                            first.insert(key, (n, index));
-                        }
-                    }
+                    let hash = if with_fn {
+                        rec.ident ^ rec.fn_hash.rotate_left(17)
+                    } else {
+                        rec.ident
+                    };
+                    keyed.push((hash, n, index));
                 }
                 index += 1;
             }
         }
     }
+    keyed.par_sort_unstable();
+    let identity = |n: usize, index: usize| {
+        let (chunk, rec) = stores[n].locate(index)?;
+        Some((
+            chunk.str(rec.name),
+            chunk.str(rec.version),
+            rec.build_number,
+            chunk.str(rec.build),
+            if with_fn { chunk.str(rec.fn_) } else { None },
+        ))
+    };
+    let mut found = Vec::new();
+    for group in keyed.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        let mut firsts = FxHashMap::default();
+        for &(_, n, index) in group {
+            let &mut (m, first) = firsts.entry(identity(n, index)).or_insert((n, index));
+            if (m, first) != (n, index) {
+                found.push((n, index, m, first));
+            }
+        }
+    }
+    found.sort_unstable();
     found
 }
 

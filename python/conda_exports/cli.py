@@ -1,4 +1,4 @@
-"""The ``conda-exports`` command line: ``hash``, ``verify``, ``rm``."""
+"""The ``conda-exports`` command line: ``hash``, ``verify``, ``rm``, ``index``."""
 
 from __future__ import annotations
 
@@ -36,7 +36,32 @@ def _parser() -> argparse.ArgumentParser:
     rm_cmd.add_argument(
         "--no-trash", dest="trash", action="store_false", help="do not rename stuck files to *.conda_trash"
     )
+    index_cmd = commands.add_parser(
+        "index", help="load a channel's index as get_index does: records per subdir, time taken, cache state"
+    )
+    index_cmd.add_argument("channels", nargs="+", metavar="CHANNEL", help="a name, URL or local directory")
+    index_cmd.add_argument("--platform", help="the subdir besides noarch (default: this machine's)")
+    index_cmd.add_argument("--use-cache", action="store_true", help="do not ask servers when a cache exists")
     return parser
+
+
+def _index(args: argparse.Namespace) -> int:
+    import time
+
+    from .index import load_index
+
+    import os
+
+    # a directory given on the command line is a channel (conda would read "a/b" as a channel name)
+    channels = [os.path.abspath(c) if os.path.isdir(c) else c for c in args.channels]
+    start = time.perf_counter()
+    index, report = load_index(channels, prepend=False, platform=args.platform, use_cache=args.use_cache)
+    seconds = time.perf_counter() - start
+    width = max((len(url) for url, _, _ in report), default=0)
+    for url, count, state in report:
+        print(f"{url:<{width}}  {count:>9} records  {state}")
+    print(f"{len(index)} records in {seconds:.2f} s ({_backend.BACKEND} backend)")
+    return 0
 
 
 def _hash(args: argparse.Namespace) -> int:
@@ -65,7 +90,7 @@ def _rm(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"hash": _hash, "verify": _verify, "rm": _rm}[args.command]
+    handler = {"hash": _hash, "verify": _verify, "rm": _rm, "index": _index}[args.command]
     try:
         return handler(args)
     except (CondaError, OSError, ValueError) as exc:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from typing import Any
 
 from . import _backend
@@ -31,10 +31,11 @@ REPODATA_FN = "repodata.json"
 class _Subdir:
     """One subdir of the index: its channel, then its store and objects once loaded."""
 
-    __slots__ = ("channel", "url", "source", "store", "dists", "records")
+    __slots__ = ("channel", "url", "source", "store", "dists", "records", "state")
 
     def __init__(self, channel: Any) -> None:
         self.channel = channel
+        self.state = ""
         self.url = channel.url(with_credentials=True)
         self.source = channel.url(with_credentials=False)
         self.store: Any = None
@@ -75,7 +76,7 @@ def _load(subdir: _Subdir, use_cache: bool, add_pip: bool, use_only_tar_bz2: boo
         state = None
         try:
             with fetch_repodata(subdir.url, REPODATA_FN, use_cache=use_cache, refresh=refresh) as fetched:
-                state = fetched.state
+                state = subdir.state = fetched.state
                 if fetched.path is None:
                     subdir.store = None
                     return
@@ -212,7 +213,27 @@ def get_index(
     unknown: bool | None = None,
     prefix: str | None = None,
 ) -> dict[Any, Any]:
-    """Every package of the channels (and the extras asked for), keyed by ``Dist``."""
+    """Every package of the channels (and the extras asked for), keyed by ``Dist``.
+
+    ``use_cache=True`` (or the ``offline`` setting) reads cached repodata without asking the
+    server, where a cache exists (deliberately unlike conda 25.1, which ignores it);
+    ``unknown`` (or ``offline``) adds the package cache's records, as conda does.
+    """
+    return load_index(channel_urls, prepend, platform, use_local, use_cache, unknown, prefix)[0]
+
+
+def load_index(
+    channel_urls: Iterable[Any] = (),
+    prepend: bool = True,
+    platform: str | None = None,
+    use_local: bool = False,
+    use_cache: bool = False,
+    unknown: bool | None = None,
+    prefix: str | None = None,
+) -> tuple[dict[Any, Any], list[tuple[str, int, str]]]:
+    """``get_index``, and per subdir its URL (no credentials), its record count and how its
+    repodata was had (``local``, ``fresh``, ``revalidated``, ``downloaded``, ``offline``,
+    ``missing``)."""
     from .context import context
     from .models.dist import _dist_from_record
     from .models.records import PackageRecord
@@ -224,26 +245,34 @@ def get_index(
     offline = bool(context.offline)
     fetch_only_cached = bool(use_cache) or offline
     workers = max(1, min(len(subdirs), context.repodata_threads or (os.cpu_count() or 1) + 4))
-    if subdirs:
-        with ThreadPoolExecutor(workers) as pool:
-            for done in [pool.submit(_load, s, fetch_only_cached, add_pip, only_tar_bz2) for s in subdirs]:
-                done.result()
-
     with_cache = True if unknown is None and offline else unknown
-    prefix_records = _prefix_records(prefix) if prefix else []
-    cache_records = _cache_records() if with_cache else []
-    features = [PackageRecord.feature(name) for name in context.track_features]
 
     collecting = gc.isenabled()
     gc.disable()  # a million new objects and no cycle among them: no collection needed
     try:
-        for subdir in subdirs:
-            if subdir.store is not None:
-                subdir.dists, subdir.records = subdir_records(
-                    subdir.channel, subdir.store, subdir.source, add_pip=add_pip
-                )
+        if subdirs:
+            with ThreadPoolExecutor(workers) as pool:
+                jobs = {pool.submit(_load, s, fetch_only_cached, add_pip, only_tar_bz2): s for s in subdirs}
+                pending = set(jobs)
+                failed = False
+                # a subdir's objects are made while the others are still being parsed
+                while pending:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for job in done:
+                        failed = failed or job.exception() is not None
+                        subdir = jobs[job]
+                        if not failed and subdir.store is not None:
+                            subdir.dists, subdir.records = subdir_records(
+                                subdir.channel, subdir.store, subdir.source, add_pip=add_pip
+                            )
+                for job in jobs:  # the first error in channel order
+                    job.result()
+        prefix_records = _prefix_records(prefix) if prefix else []
+        cache_records = _cache_records() if with_cache else []
+        features = [PackageRecord.feature(name) for name in context.track_features]
         _identity_dedupe(subdirs, bool(context.separate_format_cache))
         index: dict[Any, Any] = {}
+        report = [(s.source, len(s.records), s.state) for s in subdirs]
         if prefix_records or cache_records:
             entries: dict[Any, Any] = {}
             for subdir in subdirs:
@@ -253,12 +282,12 @@ def get_index(
                 entries[record] = record
             for record in entries.values():
                 index[_dist_from_record(record.fn, record.channel.canonical_name)] = record
-            return index
+            return index, report
         for subdir in subdirs:
             index.update(zip(subdir.dists, subdir.records))
         for record in features:
             index[_dist_from_record(record.fn, record.channel.canonical_name)] = record
-        return index
+        return index, report
     finally:
         if collecting:
             gc.enable()

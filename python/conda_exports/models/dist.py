@@ -441,7 +441,7 @@ class Dist(metaclass=_DistType):
 
     def __hash__(self) -> int:
         # equal regardless of the archive format, but the format is part of the hash (conda)
-        return hash(((self.channel, self.dist_name), self.fmt))
+        return hash((self.channel, self.dist_name, self.fmt))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, self.__class__) and (self.channel, self.dist_name) == (
