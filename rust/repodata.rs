@@ -1025,7 +1025,6 @@ pub fn parse(
     add_pip: bool,
     use_only_tar_bz2: bool,
 ) -> Result<Repodata, RepodataError> {
-    let t0 = std::time::Instant::now();
     let text = std::str::from_utf8(data).map_err(|err| RepodataError::Invalid {
         path: path.to_path_buf(),
         offset: Some(err.valid_up_to()),
@@ -1036,7 +1035,6 @@ pub fn parse(
         .deserialize_map(TopVisitor)
         .and_then(|top| de.end().map(|()| top))
         .map_err(|err| json_error(path, data, &err))?;
-    eprintln!("utf8+pass1 {:?}", t0.elapsed());
     let info = top.info.map(|raw| raw.get().to_owned());
     let repodata_version = top.repodata_version.map(|raw| raw.get().to_owned());
     let mut unused = Vec::new();
@@ -1049,7 +1047,6 @@ pub fn parse(
     for raw in unused {
         validate(raw).map_err(invalid)?;
     }
-    eprintln!("plan {:?} jobs {}", t0.elapsed(), jobs.len());
 
     type ChunkResult = (Chunk, Vec<(usize, usize)>, Vec<(String, &'static str)>);
     let parsed: Vec<Result<ChunkResult, Bad>> = jobs
@@ -1077,7 +1074,6 @@ pub fn parse(
             Ok((chunk, slow, skipped))
         })
         .collect();
-    eprintln!("pass2 {:?}", t0.elapsed());
     let parsed = parsed
         .into_iter()
         .collect::<Result<Vec<_>, Bad>>()
@@ -1163,9 +1159,7 @@ pub fn parse_file(
     add_pip: bool,
     use_only_tar_bz2: bool,
 ) -> Result<Repodata, RepodataError> {
-    let t = std::time::Instant::now();
     let data = read_file(path).map_err(|err| RepodataError::Io(path.to_path_buf(), err))?;
-    eprintln!("read {:?}", t.elapsed());
     parse(path, &data, add_pip, use_only_tar_bz2)
 }
 
