@@ -11,9 +11,10 @@ Parsing, fields, ``str()``, equality, hash and ordering are conda 25.1's, quirks
   value, so the same string or record gives the same object back.
 
 Design: get_index builds ``{Dist(record): record}`` over whole indexes (~600k records for
-conda-forge), so a Dist is a ``__slots__`` object whose fields are written once by a
-private constructor without per-field validation (the parser produced them); the public
-constructor validates like conda's. Fields are read-only, as conda's are immutable.
+conda-forge), so a Dist is a tuple of ``(channel, dist_name, fmt)``, hashed in C, whose
+other fields sit in the instance dict, written once by a private constructor without
+per-field validation (the parser produced them), or on first read for the Dists get_index
+makes from plain file names; the public constructor validates like conda's. Fields are read-only, as conda's are immutable.
 A Dist made from a record skips the general parser when the file name is plain
 (``name-version-build.ext``, a numeric build-number tail): ~6.5 µs of CPU per record against
 ~17 µs in conda 25.1 (see ``records.py`` and ``benches/bench_models_records.py``).
@@ -22,8 +23,9 @@ A Dist made from a record skips the general parser when the file name is plain
 from __future__ import annotations
 
 import re
-from collections import deque
+from functools import partial
 from itertools import repeat
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from .._url import PACKAGE_EXTENSIONS, has_platform, is_url, join_url
@@ -171,25 +173,22 @@ def _check(name: str, value: Any) -> Any:
     return value
 
 
-class Dist(metaclass=_DistType):
-    """A package identified by ``channel::name-version-build`` (conda's legacy ``Dist``)."""
+class Dist(tuple, metaclass=_DistType):  # type: ignore[type-arg]
+    """A package identified by ``channel::name-version-build`` (conda's legacy ``Dist``).
 
-    __slots__ = (
-        "channel",
-        "dist_name",
-        "name",
-        "fmt",
-        "version",
-        "build_string",
-        "build_number",
-        "base_url",
-        "platform",
-    )
+    The tuple items are ``(channel, dist_name, fmt)``, so hashing a Dist (get_index makes
+    them dict keys by the hundred thousand) runs in C; the other fields are kept in the
+    instance dict. A Dist is therefore also a tuple (conda's is not).
+    """
+
+    channel = property(itemgetter(0))
+    dist_name = property(itemgetter(1))
+    fmt = property(itemgetter(2))
 
     _cache_: dict[Any, Dist] = {}
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         channel: str | None,
         dist_name: str | None = None,
         name: str | None = None,
@@ -199,7 +198,7 @@ class Dist(metaclass=_DistType):
         base_url: str | None = None,
         platform: str | None = None,
         fmt: str = ".tar.bz2",
-    ) -> None:
+    ) -> Dist:
         values = {
             "channel": channel,
             "dist_name": dist_name,
@@ -211,8 +210,7 @@ class Dist(metaclass=_DistType):
             "base_url": base_url,
             "platform": platform,
         }
-        for key, value in values.items():
-            object.__setattr__(self, key, _check(key, value))
+        return cls._make(**{key: _check(key, value) for key, value in values.items()})
 
     @classmethod
     def _make(
@@ -228,34 +226,31 @@ class Dist(metaclass=_DistType):
         fmt: str,
     ) -> Dist:
         """Builds without validation; the parser guarantees the types."""
-        self = object.__new__(cls)
-        _set_channel(self, channel)
-        _set_dist_name(self, dist_name)
-        _set_name(self, name)
-        _set_fmt(self, fmt)
-        _set_version(self, version)
-        _set_build_string(self, build_string)
-        _set_build_number(self, build_number)
-        _set_base_url(self, base_url)
-        _set_platform(self, platform)
+        self = tuple.__new__(cls, (channel, dist_name, fmt))
+        vars(self).update(
+            name=name,
+            version=version,
+            build_string=build_string,
+            build_number=build_number,
+            base_url=base_url,
+            platform=platform,
+        )
         return self
 
     def __getattr__(self, key: str) -> Any:
-        # A Dist made by lazy_dists has channel, dist_name and fmt; the rest follows from
-        # the (plain) dist name on first read.
-        if key in _DERIVED_FROM_NAME:
-            try:
-                dist_name = self.dist_name
-            except AttributeError:
-                raise AttributeError(key) from None
-            name, version, build = dist_name.rsplit("-", 2)
-            _set_name(self, name)
-            _set_version(self, version)
-            _set_build_string(self, build)
-            _set_build_number(self, int(build.rpartition("_")[2]))
-            _set_base_url(self, None)
-            _set_platform(self, None)
-            return getattr(self, key)
+        # A Dist made by lazy_dists has only its tuple items; the rest follows from the
+        # (plain) dist name on first read.
+        if key in _DERIVED_FROM_NAME and "name" not in vars(self):
+            name, version, build = self[1].rsplit("-", 2)
+            vars(self).update(
+                name=name,
+                version=version,
+                build_string=build,
+                build_number=int(build.rpartition("_")[2]),
+                base_url=None,
+                platform=None,
+            )
+            return vars(self)[key]
         raise AttributeError(f"'Dist' object has no attribute {key!r}")
 
     def __setattr__(self, key: str, value: Any) -> None:
@@ -439,9 +434,8 @@ class Dist(metaclass=_DistType):
         fields = ", ".join(f"{f}={getattr(self, f)!r}" for f in _FIELDS)
         return f"Dist({fields})"
 
-    def __hash__(self) -> int:
-        # equal regardless of the archive format, but the format is part of the hash (conda)
-        return hash((self.channel, self.dist_name, self.fmt))
+    # equal regardless of the archive format, but the format is part of the hash (conda)
+    __hash__ = tuple.__hash__
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, self.__class__) and (self.channel, self.dist_name) == (
@@ -494,15 +488,6 @@ class Dist(metaclass=_DistType):
         return strip_extension(item) in self.__str__()
 
 
-_set_channel = Dist.channel.__set__  # type: ignore[attr-defined]
-_set_dist_name = Dist.dist_name.__set__  # type: ignore[attr-defined]
-_set_name = Dist.name.__set__  # type: ignore[attr-defined]
-_set_fmt = Dist.fmt.__set__  # type: ignore[attr-defined]
-_set_version = Dist.version.__set__  # type: ignore[attr-defined]
-_set_build_string = Dist.build_string.__set__  # type: ignore[attr-defined]
-_set_build_number = Dist.build_number.__set__  # type: ignore[attr-defined]
-_set_base_url = Dist.base_url.__set__  # type: ignore[attr-defined]
-_set_platform = Dist.platform.__set__  # type: ignore[attr-defined]
 
 
 _DERIVED_FROM_NAME = frozenset(("name", "version", "build_string", "build_number", "base_url", "platform"))
@@ -512,12 +497,10 @@ def lazy_dists(channel: str, dist_names: list[Any], formats: list[str]) -> list[
     """Dists of records with plain file names (``name-version-build.ext``, a numeric
     build-number tail), as ``Dist(record)`` makes them: only the fields equality and hash
     need are set here, the rest on first read. A None name gives a Dist to be replaced."""
-    count = len(dist_names)
-    dists = list(map(object.__new__, repeat(Dist, count)))
-    deque(map(_set_channel, dists, repeat(channel or UNKNOWN_CHANNEL, count)), 0)
-    deque(map(_set_dist_name, dists, dist_names), 0)
-    deque(map(_set_fmt, dists, formats), 0)
-    return dists
+    return list(map(_new_dist, zip(repeat(channel or UNKNOWN_CHANNEL), dist_names, formats)))
+
+
+_new_dist = partial(tuple.__new__, Dist)
 
 
 def _rebuild(values: dict[str, Any]) -> Dist:
