@@ -69,3 +69,8 @@ pub fn paths_remain(py: Python<'_>, path: &Path, failures: &[(&Path, &io::Error)
         .collect();
     build(py, "PathsRemainError", (path.as_os_str(), failures))
 }
+
+/// `path` is not complete zstd data (corrupt, truncated or not zstd at all).
+pub fn zstd_corrupt(py: Python<'_>, path: &Path, reason: &str) -> PyErr {
+    build(py, "ZstdDecompressionError", (path.as_os_str(), reason))
+}

@@ -44,7 +44,7 @@ def _choose() -> str:
 
 
 #: Domains with a compiled kernel; each has a module of the same name in ``_fallback``.
-DOMAINS = ("hashing", "version", "records", "remove")
+DOMAINS = ("hashing", "version", "records", "remove", "fetch")
 
 
 def kernels(backend: str) -> dict[str, ModuleType]:
@@ -71,4 +71,5 @@ hashing: ModuleType
 version: ModuleType
 records: ModuleType
 remove: ModuleType
+fetch: ModuleType
 activate(_choose())

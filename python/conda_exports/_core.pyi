@@ -1,7 +1,17 @@
 """Compiled kernels of conda_exports (Rust, PyO3). Use the public API instead."""
 
 __version__: str
-__all__ = ["__version__", "box_fast", "file_digests", "many_file_digests", "rm_rf", "version_key", "version_keys"]
+__all__ = [
+    "__version__",
+    "box_fast",
+    "decompress_zst",
+    "file_digests",
+    "many_file_digests",
+    "rm_rf",
+    "version_key",
+    "version_keys",
+    "zst_supported",
+]
 
 def file_digests(path: str, algorithms: list[str]) -> list[str]: ...
 def many_file_digests(paths: list[str], algorithm: str) -> list[str]: ...
@@ -11,3 +21,5 @@ def box_fast(
     kwargs: dict[str, object], kinds: dict[str, int], tables: dict[str, dict[object, object]]
 ) -> tuple[dict[str, object], list[str]]: ...
 def rm_rf(path: str, max_retries: int = 5, trash: bool = True) -> None: ...
+def decompress_zst(src: str, dst: str) -> int: ...
+def zst_supported() -> bool: ...

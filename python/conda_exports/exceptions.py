@@ -783,3 +783,16 @@ class CorruptedEnvironmentError(CondaError):
             corrupted_file=corrupted_file,
             **kwargs,
         )
+
+
+
+class ZstdDecompressionError(CondaError, ValueError):
+    """A ``.zst`` body that is not complete zstd data (corrupt, truncated, or not zstd at all).
+
+    Both backends raise it; conda lets the zstandard package's own ``ZstdError`` escape.
+    """
+
+    def __init__(self, path: Any, reason: Any) -> None:
+        super().__init__("cannot decompress %(path)s as zstd: %(reason)s", path=path, reason=reason)
+        self.path = path
+        self.reason = reason
