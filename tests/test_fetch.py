@@ -605,7 +605,7 @@ def test_persistent_server_error_is_a_condahttperror(cache: Path, http_channel: 
         fetch(url)
     text = str(info.value)
     assert text.startswith(
-        f"HTTP 500 INTERNAL SERVER ERROR for url <{http_channel.url}/t/<TOKEN>/chan/linux-64/repodata.json.zst>"
+        f"HTTP 500 INTERNAL SERVER ERROR for url <{http_channel.url}/t/<TOKEN>/chan/linux-64/repodata.json>"
     )
     assert "A remote server error occurred" in text
     assert http_channel.count(f"/t/{TOKEN}/chan/linux-64/repodata.json.zst") == 3  # one try, two retries

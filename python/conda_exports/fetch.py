@@ -203,6 +203,8 @@ class _Job:
     def __init__(self, subdir_url: str, repodata_fn: str, shown: str, session: Any, stack: ExitStack) -> None:
         self.subdir_url = subdir_url
         self.repodata_fn = repodata_fn
+        #: what errors name, as conda's do (also when the request was for the .zst)
+        self.repodata_url = f"{subdir_url}/{repodata_fn}"
         self.shown = shown
         self.session = session
         self.stack = stack
@@ -294,7 +296,7 @@ class _Job:
             if state.get("mod"):
                 headers["If-Modified-Since"] = str(state["mod"])
         self.has_zst = state.get("has_zst")  # survives a new body; the other fields are the new body's
-        base = f"{self.subdir_url}/{self.repodata_fn}"
+        base = self.repodata_url
         try:
             path, response_headers = self._fetch_preferring_zst(session, base, headers, state)
         except _NotModified as not_modified:
@@ -373,7 +375,7 @@ class _Job:
                 if zst and 400 <= status < 500 and status != 416:
                     log.debug("no usable %s (HTTP %d); using repodata.json", redact_url(url), status)
                     raise _ZstUnavailable()
-                raise self._status_error(url, response)
+                raise self._status_error(response)
             assert self.entry is not None
             path = self.entry.temp_path(self.stack, ".zst.tmp" if zst else ".tmp")
             try:
@@ -385,7 +387,7 @@ class _Job:
                     log.info("download of %s failed (%s); retrying", redact_url(url), redact_url(str(failure)))
                     time.sleep(min(pause, 120.0))
                     continue
-                raise self._connection_error(url, failure.cause) from None
+                raise self._connection_error(failure.cause) from None
             return path, response.headers
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -396,7 +398,7 @@ class _Job:
         try:
             return session.get(url, headers=headers, stream=True, timeout=timeout)
         except requests.RequestException as exc:
-            raise self._connection_error(url, exc) from None
+            raise self._connection_error(exc) from None
 
     def _stream(self, response: requests.Response, path: str) -> None:
         """Writes the (gzip-decoded) body to ``path``; a cut, stalled or short body raises ``_BodyFailed``."""
@@ -441,7 +443,7 @@ class _Job:
             )
         )
 
-    def _status_error(self, url: str, response: requests.Response) -> CondaError:
+    def _status_error(self, response: requests.Response) -> CondaError:
         status = response.status_code
         if status in (403, 404):
             _not_found(self.subdir_url, self.repodata_fn, status, response)
@@ -459,10 +461,10 @@ class _Job:
             )
         else:
             message = _generic_help(self.subdir_url)
-        return self._http_error(CondaHTTPError, url, message, response)
+        return self._http_error(CondaHTTPError, self.repodata_url, message, response)
 
-    def _connection_error(self, url: str, exc: BaseException | str) -> CondaError:
-        """conda's translation of a failure without a usable response."""
+    def _connection_error(self, exc: BaseException | str) -> CondaError:
+        """conda's translation of a failure without a usable response (conda names ``repodata.json`` even for ``.zst``)."""
         import requests
 
         text = redact_url(str(exc))
@@ -480,7 +482,7 @@ class _Job:
                 "Encountered an SSL error. Most likely a certificate verification issue.\n\nException: %(detail)s\n",
                 detail=text,
             )
-        error = self._http_error(CondaHTTPError, url, _generic_help(self.subdir_url) + f"\n{text}\n")
+        error = self._http_error(CondaHTTPError, self.repodata_url, _generic_help(self.subdir_url) + f"\n{text}\n")
         error._caused_by = text
         return error
 
