@@ -244,6 +244,47 @@ def test_file_subdir_missing_follows_the_404_rules(cache: Path, tmp_path: Path) 
     assert info.value.status_code == 404
 
 
+def test_file_channel_without_noarch_has_condas_text(cache: Path, tmp_path: Path) -> None:
+    channel = tmp_path / "chan"
+    channel.mkdir()
+    with pytest.raises(UnavailableInvalidChannel) as info:
+        fetch(path_to_url(str(channel / "noarch")))
+    # recorded from conda 25.1.1 (its local-file adapter gives no reason, hence UNAVAILABLE OR INVALID)
+    assert str(info.value) == (
+        f"HTTP 404 UNAVAILABLE OR INVALID for channel chan <file://{tmp_path}/chan>\n"
+        "\n"
+        "The channel is not accessible or is invalid.\n"
+        "\n"
+        "You will need to adjust your conda configuration to proceed.\n"
+        "Use `conda config --show channels` to view your configuration's current state,\n"
+        "and use `conda config --show-sources` to view config file locations.\n"
+        "\n"
+        "As of conda 4.3, a valid channel must contain a `noarch/repodata.json` and\n"
+        "associated `noarch/repodata.json.bz2` file, even if `noarch/repodata.json` is\n"
+        f"empty. Use `conda index {tmp_path}/chan`, or create `noarch/repodata.json`\n"
+        "and associated `noarch/repodata.json.bz2`.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "bases"),
+    [
+        ("UnavailableInvalidChannel", ("ChannelError", "CondaError", "Exception")),
+        ("CondaSSLError", ("CondaError", "Exception")),
+        ("ProxyError", ("CondaError", "Exception")),
+        ("CondaDependencyError", ("CondaError", "Exception")),
+        ("NoWritablePkgsDirError", ("CondaError", "Exception")),
+        ("NotWritableError", ("CondaError", "OSError", "Exception")),
+        ("ZstdDecompressionError", ("CondaError", "ValueError", "Exception")),
+    ],
+)
+def test_new_exceptions_have_condas_bases(name: str, bases: tuple[str, ...]) -> None:
+    from conda_exports import exceptions
+
+    names = [cls.__name__ for cls in getattr(exceptions, name).__mro__[1:]]
+    assert tuple(names[: names.index("Exception") + 1]) == bases
+
+
 # -- downloading and the cache ---------------------------------------------------------------
 
 

@@ -119,6 +119,9 @@ def fetch_repodata(
     call fetches it again. ``use_cache`` uses a valid cached body without asking the
     server (the network is used only when there is none); ``refresh`` ignores the cached
     body and downloads anew. ``session`` defaults to ``get_session(subdir_url)``.
+
+    While a download or revalidation is being consumed, the entry's lock is held: retry
+    (``refresh=True``) after the ``with`` has exited, not inside it.
     """
     subdir_url = subdir_url.rstrip("/")
     shown = redact_url(subdir_url)
