@@ -55,7 +55,7 @@ class Request:
     headers: dict[str, str]
 
 
-def zst(data: bytes) -> bytes:
+def compress_zst(data: bytes) -> bytes:
     """``data`` as one zstd frame (needs the zstandard package, as the servers of the tests do)."""
     import zstandard
 
@@ -112,7 +112,7 @@ class HTTPChannel:
         """
         data = REPODATA.read_bytes() if body is None else body
         plain = self.add(f"{subdir_path}/repodata.json", body=data, **fields)
-        packed = self.add(f"{subdir_path}/repodata.json.zst", body=_zst(data), **fields) if zst else None
+        packed = self.add(f"{subdir_path}/repodata.json.zst", body=compress_zst(data), **fields) if zst else None
         return plain, packed
 
     def count(self, path: str) -> int:
@@ -137,10 +137,6 @@ class HTTPChannel:
         with self._lock:
             self.counts[path] += 1
             self.requests.append(Request(path, headers))
-
-
-def _zst(data: bytes) -> bytes:
-    return zst(data)
 
 
 def _make_handler(channel: HTTPChannel) -> type[BaseHTTPRequestHandler]:

@@ -25,7 +25,7 @@ from conda_exports.exceptions import MissingPathError, NoWritablePkgsDirError, Z
 from conda_exports.fetch import CACHE_STATE_SUFFIX, FetchedRepodata, fetch_repodata
 from conda_exports.session import CondaSession, get_session, redact_url
 from conda_exports.utils import cache_fn_url
-from http_channel import REPODATA, HTTPChannel, zst
+from http_channel import REPODATA, HTTPChannel, compress_zst
 
 ROOT = Path(__file__).resolve().parent.parent
 BODY = REPODATA.read_bytes()
@@ -83,14 +83,14 @@ def leftovers(cache_dir: Path) -> list[str]:
 
 def test_decompress_zst_round_trip(tmp_path: Path) -> None:
     src, dst = tmp_path / "r.json.zst", tmp_path / "r.json"
-    src.write_bytes(zst(BODY))
+    src.write_bytes(compress_zst(BODY))
     assert _backend.fetch.decompress_zst(str(src), str(dst)) == len(BODY)
     assert dst.read_bytes() == BODY
 
 
 def test_decompress_zst_joins_consecutive_frames(tmp_path: Path) -> None:
     src, dst = tmp_path / "two.zst", tmp_path / "out"
-    src.write_bytes(zst(b'{"a":') + zst(b"1}"))
+    src.write_bytes(compress_zst(b'{"a":') + compress_zst(b"1}"))
     assert _backend.fetch.decompress_zst(str(src), str(dst)) == 7
     assert dst.read_bytes() == b'{"a":1}'
 
@@ -98,8 +98,8 @@ def test_decompress_zst_joins_consecutive_frames(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "payload",
     [
-        pytest.param(lambda: zst(BODY)[: len(zst(BODY)) // 2], id="truncated"),
-        pytest.param(lambda: zst(BODY) + b"junk", id="trailing-garbage"),
+        pytest.param(lambda: compress_zst(BODY)[: len(compress_zst(BODY)) // 2], id="truncated"),
+        pytest.param(lambda: compress_zst(BODY) + b"junk", id="trailing-garbage"),
         pytest.param(lambda: b"<html>503</html>", id="not-zstd"),
         pytest.param(lambda: b"", id="empty"),
     ],
@@ -116,7 +116,7 @@ def test_decompress_zst_refuses_corrupt_input(tmp_path: Path, payload) -> None: 
 
 def test_decompress_zst_truncation_message_is_the_same_in_both_backends(tmp_path: Path) -> None:
     src = tmp_path / "cut.zst"
-    src.write_bytes(zst(BODY)[:-3])
+    src.write_bytes(compress_zst(BODY)[:-3])
     with pytest.raises(ZstdDecompressionError, match="truncated: the data ends inside a zstd frame"):
         _backend.fetch.decompress_zst(str(src), str(tmp_path / "out"))
 
@@ -383,7 +383,7 @@ def test_corrupt_zst_body_falls_back_to_json(
     cache: Path, http_channel: HTTPChannel, caplog: pytest.LogCaptureFixture
 ) -> None:
     http_channel.add_repodata("/chan/linux-64")
-    http_channel.add("/chan/linux-64/repodata.json.zst", body=zst(BODY)[:-10])
+    http_channel.add("/chan/linux-64/repodata.json.zst", body=compress_zst(BODY)[:-10])
     url = http_channel.url + "/chan/linux-64"
     with caplog.at_level(logging.WARNING, logger="conda_exports.fetch"):
         fetched, data = fetch(url)
