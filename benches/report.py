@@ -2,8 +2,10 @@
 
 Usage: python benches/report.py benches/results/*.json [--out benches/results/REPORT]
 Each case is tagged by benches/conftest.py::mark with its subject and whether it is ours.
-Within a group, every row is compared with our primary implementation (the Rust one when
-measured): "x ours" is how many times longer that row took than ours.
+Within a group, every row is compared with our primary implementation (the case tagged
+``primary``, else the fastest Rust one when measured): "x ours" is how many times longer that
+row took than ours. Groups whose cases ran in processes of their own (bench_index.py) also
+show each process's median wall time and its peak RSS.
 """
 
 from __future__ import annotations
@@ -30,14 +32,20 @@ def _load(paths: list[Path]) -> tuple[dict[str, list[dict[str, Any]]], list[str]
                 {
                     "subject": extra.get("subject", bench["name"]),
                     "ours": bool(extra.get("ours")),
+                    "primary": bool(extra.get("primary")),
                     "median": bench["stats"]["median"],
                     "rounds": bench["stats"]["rounds"],
+                    "process": extra.get("process_median"),
+                    "rss": extra.get("peak_rss_mib"),
                 }
             )
     return groups, machines
 
 
 def _primary(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    tagged = [r for r in rows if r["primary"]]
+    if tagged:
+        return tagged[0]
     ours = [r for r in rows if r["ours"]]
     rust = [r for r in ours if "rust" in r["subject"]]
     candidates = rust or ours
@@ -62,11 +70,30 @@ def markdown(groups: dict[str, list[dict[str, Any]]], machines: list[str]) -> st
     lines += [f"- {m}" for m in machines] + [""]
     for group, rows in sorted(groups.items()):
         primary = _primary(rows)
-        lines += [f"## {group}", "", "| implementation | median | rounds | × ours |", "|---|---:|---:|---:|"]
+        processes = any(r["rss"] is not None for r in rows)
+        if processes:
+            lines += [
+                f"## {group}",
+                "",
+                "| implementation | median | process wall | peak RSS | rounds | × ours |",
+                "|---|---:|---:|---:|---:|---:|",
+            ]
+        else:
+            lines += [f"## {group}", "", "| implementation | median | rounds | × ours |", "|---|---:|---:|---:|"]
         for row in sorted(rows, key=lambda r: r["median"]):
             ratio = f"{row['median'] / primary['median']:.2f}" if primary else "–"
             name = f"**{row['subject']}**" if row is primary else row["subject"]
-            lines.append(f"| {name} | {_seconds(row['median'])} | {row['rounds']} | {ratio} |")
+            if processes:
+                wall = _seconds(row["process"]) if row["process"] is not None else "–"
+                rss = f"{row['rss']:.0f} MiB" if row["rss"] is not None else "–"
+                lines.append(f"| {name} | {_seconds(row['median'])} | {wall} | {rss} | {row['rounds']} | {ratio} |")
+            else:
+                lines.append(f"| {name} | {_seconds(row['median'])} | {row['rounds']} | {ratio} |")
+        if processes:
+            lines += [
+                "",
+                "median: the operation, timed inside its process; process wall: the whole process, interpreter start-up and imports included.",
+            ]
         lines.append("")
     return "\n".join(lines)
 

@@ -8,6 +8,7 @@ pub mod fetch;
 pub mod hashing;
 pub mod records;
 pub mod remove;
+pub mod repodata;
 pub mod version;
 
 use pyo3::prelude::*;
@@ -23,5 +24,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(remove::python::rm_rf, m)?)?;
     m.add_function(wrap_pyfunction!(fetch::python::decompress_zst, m)?)?;
     m.add_function(wrap_pyfunction!(fetch::python::zst_supported, m)?)?;
+    m.add_function(wrap_pyfunction!(repodata::python::parse_repodata, m)?)?;
+    m.add_function(wrap_pyfunction!(repodata::python::duplicates, m)?)?;
+    m.add_class::<repodata::python::RepodataStore>()?;
     Ok(())
 }

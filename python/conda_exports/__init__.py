@@ -116,6 +116,11 @@ _EXPORTS: dict[str, str] = {
     # remove
     "rm_rf": "remove",
     "delete_trash": "remove",
+    # index
+    "get_index": "index",
+    # repodata
+    "RepodataDecodeError": "exceptions",
+    "RepodataWarning": "exceptions",
     # fs
     "symlink_conda": "fs",
     "_symlink_conda_hlp": "fs",

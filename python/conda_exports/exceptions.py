@@ -908,3 +908,21 @@ class ZstdDecompressionError(CondaError, ValueError):
         super().__init__("cannot decompress %(path)s as zstd: %(reason)s", path=path, reason=reason)
         self.path = path
         self.reason = reason
+
+
+class RepodataDecodeError(CondaError, ValueError):
+    """A repodata file that is not JSON, or not shaped like repodata (conda lets
+    ``json.JSONDecodeError`` or a ``TypeError`` escape instead)."""
+
+    def __init__(self, source: Any, offset: int | None, reason: str) -> None:
+        where = f" at byte {offset}" if offset is not None else ""
+        super().__init__(
+            "invalid repodata from %(source)s%(where)s: %(reason)s", source=str(source), where=where, reason=reason
+        )
+        self.source = str(source)
+        self.offset = offset
+        self.reason = reason
+
+
+class RepodataWarning(UserWarning):
+    """Something in a channel's repodata was left out or does not match its channel."""

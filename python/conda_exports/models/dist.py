@@ -22,6 +22,8 @@ A Dist made from a record skips the general parser when the file name is plain
 from __future__ import annotations
 
 import re
+from collections import deque
+from itertools import repeat
 from typing import Any, NamedTuple
 
 from .._url import PACKAGE_EXTENSIONS, has_platform, is_url, join_url
@@ -237,6 +239,24 @@ class Dist(metaclass=_DistType):
         _set_base_url(self, base_url)
         _set_platform(self, platform)
         return self
+
+    def __getattr__(self, key: str) -> Any:
+        # A Dist made by lazy_dists has channel, dist_name and fmt; the rest follows from
+        # the (plain) dist name on first read.
+        if key in _DERIVED_FROM_NAME:
+            try:
+                dist_name = self.dist_name
+            except AttributeError:
+                raise AttributeError(key) from None
+            name, version, build = dist_name.rsplit("-", 2)
+            _set_name(self, name)
+            _set_version(self, version)
+            _set_build_string(self, build)
+            _set_build_number(self, int(build.rpartition("_")[2]))
+            _set_base_url(self, None)
+            _set_platform(self, None)
+            return getattr(self, key)
+        raise AttributeError(f"'Dist' object has no attribute {key!r}")
 
     def __setattr__(self, key: str, value: Any) -> None:
         if key in _FIELDS:
@@ -483,6 +503,21 @@ _set_build_string = Dist.build_string.__set__  # type: ignore[attr-defined]
 _set_build_number = Dist.build_number.__set__  # type: ignore[attr-defined]
 _set_base_url = Dist.base_url.__set__  # type: ignore[attr-defined]
 _set_platform = Dist.platform.__set__  # type: ignore[attr-defined]
+
+
+_DERIVED_FROM_NAME = frozenset(("name", "version", "build_string", "build_number", "base_url", "platform"))
+
+
+def lazy_dists(channel: str, dist_names: list[Any], formats: list[str]) -> list[Dist]:
+    """Dists of records with plain file names (``name-version-build.ext``, a numeric
+    build-number tail), as ``Dist(record)`` makes them: only the fields equality and hash
+    need are set here, the rest on first read. A None name gives a Dist to be replaced."""
+    count = len(dist_names)
+    dists = list(map(object.__new__, repeat(Dist, count)))
+    deque(map(_set_channel, dists, repeat(channel or UNKNOWN_CHANNEL, count)), 0)
+    deque(map(_set_dist_name, dists, dist_names), 0)
+    deque(map(_set_fmt, dists, formats), 0)
+    return dists
 
 
 def _rebuild(values: dict[str, Any]) -> Dist:

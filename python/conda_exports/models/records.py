@@ -36,8 +36,10 @@ The 57 real conda-meta records of ``../shared`` (21k files) load as PrefixRecord
 from __future__ import annotations
 
 import math
+from collections import deque
 from enum import Enum
 from importlib import import_module
+from itertools import repeat
 from json import JSONEncoder
 from os.path import basename, join
 from pathlib import Path
@@ -472,6 +474,9 @@ class Entity:
 
     def dump(self) -> dict[str, Any]:
         """The fields as conda dumps them (unset fields and unchanged hidden defaults left out)."""
+        materialize = getattr(self, "_materialize", None)
+        if materialize is not None:
+            materialize()
         out: dict[str, Any] = {}
         for name, field in self._fields.items():
             try:
@@ -801,12 +806,34 @@ class PackageRecord(DictSafeMixin, Entity):
     """
 
     _FIELDS = _RECORD_FIELDS
+    # a record read from repodata (see ``lazy_records``): its values stay in the store until read
+    __slots__ = ("_store", "_index")
 
     def __init__(self, **kwargs: Any) -> None:
         values = self._box_all(kwargs)
         if isinstance(values.get("channel"), str):
             values["_channel_raw"] = values.pop("channel")
+        _set_store(self, None)
         self.__dict__.update(values)
+
+    def _materialize(self) -> None:
+        """Moves every value still in the store into the instance dict (values set since win)."""
+        store = self._store
+        if store is None:
+            return
+        d = self.__dict__
+        for name, value in store.fields(self._index).items():
+            if name not in d:
+                d[name] = value
+        _set_store(self, None)
+
+    def __getstate__(self) -> dict[str, Any]:
+        self._materialize()
+        return {k: v for k, v in self.__dict__.items() if k not in ("_pkey_cache", "_hash_cache")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        _set_store(self, None)
+        self.__dict__.update(state)
 
     # -- the package key -------------------------------------------------------------
 
@@ -844,6 +871,8 @@ class PackageRecord(DictSafeMixin, Entity):
         return result if result is NotImplemented else not result
 
     def __setattr__(self, name: str, value: Any) -> None:
+        if self._store is not None:
+            self._materialize()
         if name == "channel":
             if value is None:
                 raise RecordValidationError("channel", None)
@@ -856,6 +885,8 @@ class PackageRecord(DictSafeMixin, Entity):
         super().__setattr__(name, value)
 
     def __delattr__(self, name: str) -> None:
+        if self._store is not None:
+            self._materialize()
         d = self.__dict__
         if name == "channel":
             d.pop("channel", None)
@@ -917,6 +948,7 @@ class PackageRecord(DictSafeMixin, Entity):
         return f"{self.channel.canonical_name}/{self.subdir}::{self.name}=={self.version}={self.build}"
 
     def __repr__(self) -> str:
+        self._materialize()
         parts = [f"metadata={self.metadata!r}"]
         d = self.__dict__
         for name in self._fields:
@@ -980,6 +1012,70 @@ for _name, _attr in _DERIVED.items():
     setattr(PackageRecord, _name, _attr)
 del _name, _attr
 
+_set_store = PackageRecord._store.__set__  # type: ignore[attr-defined]
+_set_index = PackageRecord._index.__set__  # type: ignore[attr-defined]
+#: What a store's ``get`` returns for a field the record does not have.
+ABSENT: Any = object()
+#: The fields a derived value reads from the instance dict: fetched first for a stored record.
+_DERIVED_INPUTS = {
+    "channel": ("url",),
+    "subdir": ("url", "platform", "arch"),
+    "fn": ("url",),
+    "package_type": ("noarch",),
+    "timestamp": ("date",),
+}
+
+
+class _StoredField:
+    """A record field: for a record read from repodata, its value is taken from the store on
+    first read and kept in the instance dict (which later reads find first); otherwise, or
+    when the store has no value, the field's default or derived value as before."""
+
+    __slots__ = ("name", "constant", "derived", "inputs")
+
+    def __init__(self, name: str, fallback: Any) -> None:
+        self.name = name
+        self.inputs = _DERIVED_INPUTS.get(name, ())
+        self.derived = fallback.__get__ if hasattr(type(fallback), "__get__") else None
+        self.constant = None if self.derived else fallback
+
+    def __get__(self, instance: Any, owner: Any) -> Any:
+        if instance is None:
+            if self.derived is not None:
+                return self.derived(None, owner)
+            if self.constant is _MISSING:
+                raise AttributeError(self.name)
+            return self.constant
+        store = instance._store
+        if store is not None:
+            value = store.get(instance._index, self.name)
+            if value is not ABSENT:
+                instance.__dict__[self.name] = value
+                return value
+            for name in self.inputs:
+                getattr(instance, name, None)
+        if self.derived is not None:
+            return self.derived(instance, owner)
+        if self.constant is _MISSING:
+            raise AttributeError(self.name)  # Entity.__getattr__ says which field is unset
+        return self.constant
+
+
+for _name in PackageRecord._fields:
+    setattr(PackageRecord, _name, _StoredField(_name, PackageRecord.__dict__.get(_name, _MISSING)))
+del _name
+
+
+def lazy_records(store: Any) -> list[PackageRecord]:
+    """One ``PackageRecord`` per record of a repodata store, each holding only the store and
+    its index: ~100 bytes and a few C calls a record, whatever the number of fields."""
+    count = len(store)
+    records = list(map(object.__new__, repeat(PackageRecord, count)))
+    deque(map(_set_store, records, repeat(store, count)), 0)
+    deque(map(_set_index, records, range(count)), 0)
+    return records
+
+
 #: The name conda-build still imports.
 IndexRecord = PackageRecord
 
@@ -1041,7 +1137,7 @@ class PackageCacheRecord(PackageRecord):
         return None
 
 
-PackageCacheRecord.md5 = _Md5Attr()  # type: ignore[assignment]
+PackageCacheRecord.md5 = _Md5Attr()  # type: ignore[attr-defined]
 
 
 class PrefixRecord(PackageRecord):

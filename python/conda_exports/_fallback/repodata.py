@@ -1,0 +1,536 @@
+"""Pure-Python kernel of repodata parsing; the same contract as ``rust/repodata.rs``.
+
+``parse_repodata(path, add_pip, use_only_tar_bz2)`` returns a store whose records are the
+package entries in conda's order (``packages.conda``, then the ``.tar.bz2`` entries with no
+``.conda`` twin). A value is kept only in a form conda stores unchanged; an entry holding
+anything else is handed back through ``slow()`` for the caller to build the ordinary way.
+The rules for what is kept, skipped or handed back are the Rust kernel's, one for one.
+
+JSON is read with ``orjson`` when it is installed, else ``json``; what counts as valid is
+the same either way and the same as serde_json's: no ``NaN``/``Infinity``, no lone
+surrogate escapes, no invalid UTF-8.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+#: conda's limit: a larger number of seconds is taken to be milliseconds.
+_MAX_SECONDS = 253402300799
+_I64 = (-(2**63), 2**63 - 1)
+_ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+_NULLABLE_STR = frozenset(
+    ("md5", "sha256", "legacy_bz2_md5", "license", "license_family", "preferred_env", "python_site_packages_path")
+)
+_FIELDS = (
+    "name",
+    "version",
+    "build",
+    "build_number",
+    "channel",
+    "subdir",
+    "fn",
+    "md5",
+    "legacy_bz2_md5",
+    "legacy_bz2_size",
+    "url",
+    "sha256",
+    "arch",
+    "platform",
+    "depends",
+    "constrains",
+    "track_features",
+    "features",
+    "noarch",
+    "preferred_env",
+    "python_site_packages_path",
+    "license",
+    "license_family",
+    "package_type",
+    "timestamp",
+    "date",
+    "size",
+)
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+class _Slow(Exception):
+    """An entry value that only Python's boxing may take."""
+
+
+class _Ignore(Exception):
+    """An entry conda leaves out without a word (``record_version`` > 1)."""
+
+
+def _invalid(path: str, offset: int | None, reason: str) -> Exception:
+    from ..exceptions import RepodataDecodeError
+
+    return RepodataDecodeError(path, offset, reason)
+
+
+class _Unreadable(ValueError):
+    """A number or constant serde_json refuses: NaN, Infinity, or beyond a double's range."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+def _reject_constant(name: str) -> Any:
+    raise _Unreadable(name)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _Unreadable(text)
+    return value
+
+
+def _int_in_double_range(text: str) -> int:
+    value = int(text)
+    if not -(2**63) <= value < 2**64 and math.isinf(float(text)):
+        raise _Unreadable(text)
+    return value
+
+
+def _strict_json(path: str, text: str) -> Any:
+    """Python's json, refusing what serde_json refuses (and saying where)."""
+    try:
+        value = json.loads(
+            text, parse_constant=_reject_constant, parse_float=_finite_float, parse_int=_int_in_double_range
+        )
+    except json.JSONDecodeError as exc:
+        raise _invalid(path, len(text[: exc.pos].encode("utf-8")), exc.msg) from None
+    except _Unreadable as exc:
+        at = text.find(exc.text)
+        raise _invalid(path, len(text[:at].encode("utf-8")) if at >= 0 else None, "number out of range") from None
+    except (ValueError, RecursionError) as exc:  # e.g. an integer over the int-string limit
+        raise _invalid(path, None, str(exc) or "recursion limit exceeded") from None
+    _check_escapes(path, text)
+    return value
+
+
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.DOTALL)
+
+
+def _check_escapes(path: str, text: str) -> None:
+    """A surrogate escape (U+D800 to U+DFFF) must be a high one right before a low one."""
+    if not _SURROGATE_ESCAPE.search(text):
+        return
+    pending_high: int | None = None
+    previous_end = -1
+    for match in _ESCAPE.finditer(text):
+        escape = match.group(1)
+        code = int(escape[1:], 16) if escape[0] == "u" and len(escape) == 5 else None
+        adjacent = match.start() == previous_end
+        if pending_high is not None and not (adjacent and code is not None and 0xDC00 <= code <= 0xDFFF):
+            raise _invalid(path, len(text[:pending_high].encode("utf-8")), "lone leading surrogate in hex escape")
+        if pending_high is not None:
+            pending_high = None
+        elif code is not None and 0xD800 <= code <= 0xDBFF:
+            pending_high = match.start()
+        elif code is not None and 0xDC00 <= code <= 0xDFFF:
+            raise _invalid(path, len(text[: match.start()].encode("utf-8")), "lone trailing surrogate in hex escape")
+        previous_end = match.end()
+    if pending_high is not None:
+        raise _invalid(path, len(text[:pending_high].encode("utf-8")), "lone leading surrogate in hex escape")
+
+
+#: serde_json's nesting limit, counted from each value it decodes on its own.
+_MAX_DEPTH = 127
+
+
+def _depth(value: Any, limit: int) -> int:
+    """Nesting depth of ``value`` (a scalar is 0), counting no further than ``limit`` + 1."""
+    children: Any
+    if type(value) is dict:
+        children = value.values()
+    elif type(value) is list:
+        children = value
+    else:
+        return 0
+    if limit <= 0:
+        return 1
+    deepest = 0
+    for child in children:
+        if type(child) in (dict, list):
+            deepest = max(deepest, _depth(child, limit - 1))
+            if deepest >= limit:
+                break
+    return deepest + 1
+
+
+def _load(path: str, data: bytes) -> tuple[Any, str, bool]:
+    """(the document, its text, whether its integers are exact): orjson when it is installed
+    and takes the text (it reads integers beyond 64 bits as floats), else Python's json."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _invalid(path, exc.start, "invalid UTF-8") from None
+    orjson: Any
+    try:
+        import orjson
+    except ImportError:
+        orjson = None
+    if orjson is not None:
+        try:
+            return orjson.loads(data), text, False
+        except (orjson.JSONDecodeError, RecursionError):
+            pass  # the standard parser decides, and says where
+    return _strict_json(path, text), text, True
+
+
+def _entries(path: str, repodata: dict[str, Any], key: str) -> dict[str, Any]:
+    entries = repodata.get(key)
+    if entries is None:
+        return {}
+    if not isinstance(entries, dict):
+        raise _invalid(path, None, f'invalid type: expected an object of package entries for "{key}"')
+    return entries
+
+
+def _twin_stem(key: str) -> str:
+    return key[:-6]
+
+
+def _split_format(fn: str) -> tuple[str, str]:
+    stem, fmt = fn, ""
+    if stem.endswith(".conda"):
+        stem, fmt = stem[:-6], ".conda"
+    if stem.endswith(".tar.bz2"):
+        stem, fmt = stem[:-8], ("" if fmt else ".tar.bz2")
+    return stem, fmt
+
+
+_PLAIN_EXCLUDED = re.compile(r"[\s\[\]:\x0b\x1c-\x1f]")
+
+
+def is_plain_dist(fn: str) -> bool:
+    """Whether a Dist can be made from the file name alone (``name-version-build.ext``)."""
+    if not fn or not fn.isascii() or fn.endswith("@") or "/" in fn or _PLAIN_EXCLUDED.search(fn):
+        return False
+    stem, fmt = _split_format(fn)
+    if not fmt and stem != fn:
+        return False
+    if stem.endswith((".conda", ".tar.bz2")):
+        return False
+    parts = stem.rsplit("-", 2)
+    if len(parts) < 3:
+        return False
+    tail = parts[2].rsplit("_", 1)[-1]
+    return tail.isdigit()
+
+
+def _is_int(value: Any) -> bool:
+    return type(value) is int and _I64[0] <= value <= _I64[1]
+
+
+def _str_list(value: Any) -> bool:
+    return type(value) is list and all(type(item) is str for item in value)
+
+
+def _features(value: Any) -> tuple[str, ...]:
+    if type(value) is str:
+        if not value.isascii():
+            raise _Slow
+        parts = value.replace(" ", ",").split(",")
+    elif _str_list(value):
+        if not all(item.isascii() for item in value):
+            raise _Slow
+        parts = value
+    else:
+        raise _Slow
+    return tuple(stripped for stripped in (part.strip(_ASCII_SPACE) for part in parts) if stripped)
+
+
+def _nullable_str(value: Any) -> Any:
+    if value is None or type(value) is str:
+        return value
+    raise _Slow
+
+
+def _timestamp(value: Any) -> Any:
+    if _is_int(value) and abs(value) < 2**53:
+        return value / 1000 if value and value > _MAX_SECONDS else value
+    if type(value) is float and abs(value) < 2**53:
+        return value / 1000 if value and value > _MAX_SECONDS else value
+    raise _Slow
+
+
+def _newer_record(value: Any) -> bool:
+    if type(value) is int:
+        return value > 1
+    if type(value) is float:
+        return value > 1.0
+    return False
+
+
+def _stored_fields(fn: str, entry: Any, twin: Any, conda: bool, add_pip: bool) -> tuple[dict[str, Any], bool]:
+    """(the values kept, whether the entry needs Python's boxing); raises _Ignore or
+    returns the name of a missing identity field through ``_Missing``."""
+    if type(entry) is not dict:
+        return {"fn": fn}, True
+    if _newer_record(entry.get("record_version")):
+        raise _Ignore
+    for field in ("name", "version"):
+        if field not in entry:
+            raise _Missing(field)
+    if "build" not in entry and "build_string" not in entry:
+        raise _Missing("build")
+    out: dict[str, Any] = {"fn": fn}
+    slow = False
+    for key, value in entry.items():
+        try:
+            if key in ("name", "version", "build"):
+                if type(value) is not str:
+                    raise _Slow
+                out[key] = value
+            elif key == "build_number":
+                if not _is_int(value):
+                    raise _Slow
+                out[key] = value
+            elif key in ("depends", "constrains"):
+                if not _str_list(value):
+                    raise _Slow
+                out[key] = tuple(value)
+            elif key in ("track_features", "features"):
+                if value is not None:
+                    out[key] = _features(value)
+            elif key == "noarch":
+                if value is not None and value not in ("python", "generic"):
+                    raise _Slow
+                out[key] = value
+            elif key in _NULLABLE_STR:
+                out[key] = _nullable_str(value)
+            elif key == "date":
+                if value is not None:
+                    if type(value) is not str:
+                        raise _Slow
+                    out[key] = value
+            elif key == "size":
+                if value is not None:
+                    if not _is_int(value):
+                        raise _Slow
+                    out[key] = value
+            elif key == "legacy_bz2_size":
+                if value is not None and not _is_int(value):
+                    raise _Slow
+                out[key] = value
+            elif key == "timestamp":
+                if value is not None:
+                    out[key] = _timestamp(value)
+            elif key == "package_type":
+                raise _Slow
+        except _Slow:
+            slow = True
+    if "build" not in entry:
+        if type(entry["build_string"]) is str:
+            out["build"] = entry["build_string"]
+        else:
+            slow = True
+    if "build_number" not in out:
+        slow = True
+    if conda and twin is not None:
+        if type(twin) is dict:
+            md5, size = twin.get("md5"), twin.get("size")
+            if md5 is None or type(md5) is str:
+                out["legacy_bz2_md5"] = md5
+            else:
+                slow = True
+            if size is None or _is_int(size):
+                out["legacy_bz2_size"] = size
+            else:
+                slow = True
+        else:
+            slow = True
+    if add_pip and out.get("name") == "python" and str(out.get("version", "")).startswith(("2.", "3.")):
+        if "depends" in out:
+            out["depends"] = (*out["depends"], "pip")
+        elif "depends" not in entry:
+            out["depends"] = ("pip",)
+    return out, slow
+
+
+class _Missing(Exception):
+    def __init__(self, field: str) -> None:
+        self.field = field
+
+
+class RepodataStore:
+    """Parsed records of one subdir: a dict of stored values per record."""
+
+    def __init__(
+        self,
+        info: str | None,
+        repodata_version: str | None,
+        records: list[dict[str, Any]],
+        slow: list[tuple[int, Any, Any]],
+        skipped: list[tuple[str, str]],
+    ) -> None:
+        self.info = info
+        self.repodata_version = repodata_version
+        self._records = records
+        self._slow = slow
+        self._skipped = skipped
+        self._bound: tuple[dict[str, Any], str, Any, tuple[Any, Any]] | None = None
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def bind(self, common: dict[str, Any], base_url: str, absent: Any, noarch: tuple[Any, Any]) -> None:
+        if self._bound is not None:
+            raise RuntimeError("the repodata store is already bound")
+        self._bound = (common, base_url, absent, noarch)
+
+    def _shared(self) -> tuple[dict[str, Any], str, Any, tuple[Any, Any]]:
+        if self._bound is None:
+            raise RuntimeError("the repodata store is not bound yet")
+        return self._bound
+
+    def dist_parts(self) -> tuple[list[str | None], list[str], list[int]]:
+        self._shared()
+        slow = {index for index, _, _ in self._slow}
+        names: list[str | None] = []
+        formats: list[str] = []
+        others: list[int] = []
+        for index, record in enumerate(self._records):
+            fn = record["fn"]
+            stem, fmt = _split_format(fn)
+            plain = is_plain_dist(fn)
+            if not plain and index not in slow:
+                others.append(index)
+            names.append(stem if plain and index not in slow else None)
+            formats.append(fmt)
+        return names, formats, others
+
+    def find_names(self, names: set[str]) -> list[int]:
+        slow = {index for index, _, _ in self._slow}
+        return [i for i, record in enumerate(self._records) if i not in slow and record.get("name") in names]
+
+    def slow(self) -> list[tuple[int, Any, Any]]:
+        return list(self._slow)
+
+    def skipped(self) -> list[tuple[str, str]]:
+        return list(self._skipped)
+
+    def get(self, index: int, name: str) -> Any:
+        common, base_url, absent, noarch = self._shared()
+        if not 0 <= index < len(self._records):
+            raise IndexError(f"no record {index}")
+        record = self._records[index]
+        if name in record:
+            value = record[name]
+            if name == "noarch" and value is not None:
+                return noarch[0] if value == "python" else noarch[1]
+            return value
+        if name == "url":
+            from .._url import join_url
+
+            return join_url(base_url, record["fn"])
+        return common.get(name, absent)
+
+    def fields(self, index: int) -> dict[str, Any]:
+        absent = self._shared()[2]
+        out = {}
+        for name in _FIELDS:
+            value = self.get(index, name)
+            if value is not absent:
+                out[name] = value
+        return out
+
+
+def parse_repodata(path: str, add_pip: bool, use_only_tar_bz2: bool) -> RepodataStore:
+    import os
+
+    from ..exceptions import from_oserror
+
+    path = os.fspath(path)
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError as exc:
+        raise from_oserror(exc, path) from None
+    repodata, text, exact = _load(path, data)
+    if type(repodata) is not dict:
+        raise _invalid(path, 0, "invalid type: expected a repodata object")
+    legacy = _entries(path, repodata, "packages")
+    conda_given = _entries(path, repodata, "packages.conda")
+    conda = {} if use_only_tar_bz2 else conda_given
+    info = repodata.get("info", _NOT_GIVEN)
+    version = repodata.get("repodata_version", _NOT_GIVEN)
+    for key, value in repodata.items():
+        nested = (value,) if key not in ("packages", "packages.conda") else (*legacy.values(), *conda_given.values())
+        for item in nested:
+            if type(item) in (dict, list) and _depth(item, _MAX_DEPTH) > _MAX_DEPTH:
+                raise _invalid(path, None, "recursion limit exceeded")
+
+    hidden = {_twin_stem(key) for key in conda}
+    jobs: list[tuple[str, Any, Any, bool]] = []
+    for key, entry in conda.items():
+        jobs.append((key, entry, legacy.get(_twin_stem(key) + ".tar.bz2"), True))
+    for key, entry in legacy.items():
+        if not (key.endswith(".tar.bz2") and key[:-8] in hidden):
+            jobs.append((key, entry, None, False))
+
+    records: list[dict[str, Any]] = []
+    slow: list[tuple[int, Any, Any]] = []
+    skipped: list[tuple[str, str]] = []
+    precise: dict[str, Any] | None = None
+    for key, entry, twin, is_conda in jobs:
+        try:
+            stored, needs_python = _stored_fields(key, entry, twin, is_conda, add_pip)
+        except _Ignore:
+            continue
+        except _Missing as missing:
+            skipped.append((key, missing.field))
+            continue
+        if needs_python:
+            if not exact:  # the caller boxes these: give it integers as Python's json reads them
+                if precise is None:
+                    precise = _strict_json(path, text)
+                entry = precise["packages.conda" if is_conda else "packages"][key]
+                if twin is not None:
+                    twin = precise["packages"][_twin_stem(key) + ".tar.bz2"]
+            slow.append((len(records), entry, twin))
+        records.append(stored)
+    return RepodataStore(
+        None if info is _NOT_GIVEN else json.dumps(info),
+        None if version is _NOT_GIVEN else json.dumps(version),
+        records,
+        slow,
+        skipped,
+    )
+
+
+_NOT_GIVEN: Any = object()
+
+
+def duplicates(stores: list[RepodataStore], with_fn: bool) -> list[tuple[int, int, int, int]]:
+    """``(store, index, first store, first index)`` of each record whose identity (name,
+    version, build number, build, and the file name when ``with_fn``) an earlier one has;
+    records the caller builds itself are left out."""
+    first: dict[tuple[Any, ...], tuple[int, int]] = {}
+    found: list[tuple[int, int, int, int]] = []
+    for n, store in enumerate(stores):
+        slow = {index for index, _, _ in store._slow}
+        for index, record in enumerate(store._records):
+            if index in slow:
+                continue
+            key = (
+                record["name"],
+                record["version"],
+                record["build_number"],
+                record["build"],
+                record["fn"] if with_fn else "",
+            )
+            earlier = first.setdefault(key, (n, index))
+            if earlier != (n, index):
+                found.append((n, index, *earlier))
+    return found
