@@ -70,6 +70,11 @@ pub fn paths_remain(py: Python<'_>, path: &Path, failures: &[(&Path, &io::Error)
     build(py, "PathsRemainError", (path.as_os_str(), failures))
 }
 
+/// `path` is not complete zstd data (corrupt, truncated or not zstd at all).
+pub fn zstd_corrupt(py: Python<'_>, path: &Path, reason: &str) -> PyErr {
+    build(py, "ZstdDecompressionError", (path.as_os_str(), reason))
+}
+
 /// A repodata file that is not JSON, or not shaped like repodata.
 pub fn invalid_repodata(py: Python<'_>, path: &Path, offset: Option<usize>, reason: &str) -> PyErr {
     build(

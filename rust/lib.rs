@@ -4,6 +4,7 @@
 //! PyO3 wrappers in its own file.
 
 mod errors;
+pub mod fetch;
 pub mod hashing;
 pub mod records;
 pub mod remove;
@@ -21,6 +22,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(version::python::version_keys, m)?)?;
     m.add_function(wrap_pyfunction!(records::python::box_fast, m)?)?;
     m.add_function(wrap_pyfunction!(remove::python::rm_rf, m)?)?;
+    m.add_function(wrap_pyfunction!(fetch::python::decompress_zst, m)?)?;
+    m.add_function(wrap_pyfunction!(fetch::python::zst_supported, m)?)?;
     m.add_function(wrap_pyfunction!(repodata::python::parse_repodata, m)?)?;
     m.add_function(wrap_pyfunction!(repodata::python::duplicates, m)?)?;
     m.add_class::<repodata::python::RepodataStore>()?;

@@ -46,6 +46,7 @@ _EXPORTS: dict[str, str] = {
     "InvalidVersionSpec": "exceptions",
     "InvalidMatchSpec": "exceptions",
     "CondaValueError": "exceptions",
+    "UnavailableInvalidChannel": "exceptions",
     # context
     "context": "context",
     "reset_context": "context",
@@ -110,6 +111,8 @@ _EXPORTS: dict[str, str] = {
     "_toposort": "utils",
     "dist_str_in_index": "utils",
     "cache_fn_url": "utils",
+    # session
+    "CondaSession": "session",
     # remove
     "rm_rf": "remove",
     "delete_trash": "remove",

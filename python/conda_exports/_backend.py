@@ -44,7 +44,7 @@ def _choose() -> str:
 
 
 #: Domains with a compiled kernel; each has a module of the same name in ``_fallback``.
-DOMAINS = ("hashing", "version", "records", "remove", "repodata")
+DOMAINS = ("hashing", "version", "records", "remove", "repodata", "fetch")
 
 
 def kernels(backend: str) -> dict[str, ModuleType]:
@@ -71,5 +71,6 @@ hashing: ModuleType
 version: ModuleType
 records: ModuleType
 remove: ModuleType
+fetch: ModuleType
 repodata: ModuleType
 activate(_choose())

@@ -7,6 +7,7 @@ __all__ = [
     "RepodataStore",
     "__version__",
     "box_fast",
+    "decompress_zst",
     "duplicates",
     "file_digests",
     "many_file_digests",
@@ -14,6 +15,7 @@ __all__ = [
     "rm_rf",
     "version_key",
     "version_keys",
+    "zst_supported",
 ]
 
 def file_digests(path: str, algorithms: list[str]) -> list[str]: ...
@@ -44,3 +46,5 @@ class RepodataStore:
 
 def parse_repodata(path: str, add_pip: bool, use_only_tar_bz2: bool) -> RepodataStore: ...
 def duplicates(stores: list[RepodataStore], with_fn: bool) -> list[tuple[int, int, int, int]]: ...
+def decompress_zst(src: str, dst: str) -> int: ...
+def zst_supported() -> bool: ...

@@ -273,3 +273,17 @@ def url_to_path(url: str) -> str:
     if len(path) > 2 and path[0] == "/" and path[2] == ":":
         return path[1:]
     return path
+
+
+_TOKEN_ANYWHERE = re.compile(r"/t/[^/\s?#'\"<>]+")
+_USERINFO = re.compile(r"(?<=://)[^/\s@'\"<>]+@")
+
+
+def redact_url(url: str) -> str:
+    """``url`` (or any text holding URLs) with ``/t/<token>`` as ``/t/<TOKEN>`` and ``user:password@`` as ``***@``.
+
+    The token pattern is wider than ``split_anaconda_token``'s (anything up to the next
+    ``/``), so whatever sits where a token goes is hidden. It also works on error texts
+    from ``requests``, which quote the request path without the host.
+    """
+    return _USERINFO.sub("***@", _TOKEN_ANYWHERE.sub("/t/<TOKEN>", url))

@@ -785,6 +785,131 @@ class CorruptedEnvironmentError(CondaError):
         )
 
 
+# --- fetching repodata (conda.gateways.repodata, conda.gateways.connection) -----------------
+
+
+class ProxyError(CondaError):
+    """The proxy configuration is wrong (requests could not talk to the proxy)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _dals(
+                """
+                Conda cannot proceed due to an error in your proxy configuration.
+                Check for typos and other configuration errors in any '.netrc' file in your home directory,
+                any environment variables ending in '_PROXY', and any other system-wide proxy
+                configuration settings.
+                """
+            )
+        )
+
+
+class CondaSSLError(CondaError):
+    """TLS failed: most often a certificate that does not verify."""
+
+
+class CondaDependencyError(CondaError):
+    """An optional dependency a feature needs is not installed."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(message)
+
+
+class UnavailableInvalidChannel(ChannelError):
+    """conda's "not a channel" error: the channel's ``noarch`` subdir has no repodata.
+
+    ``channel`` is a Channel or anything ``Channel()`` accepts; its URL appears without
+    credentials. A JSON body in ``response`` (anaconda.org's) may supply the reason and text.
+    """
+
+    status_code: str | int
+
+    def __init__(self, channel: Any, status_code: Any, response: Any = None) -> None:
+        from ._url import join_url
+        from .models.channel import Channel
+
+        channel = Channel(channel)
+        channel_name = channel.name
+        channel_url = _maybe_unquote(channel.base_url)
+        message = _dals(
+            """
+            The channel is not accessible or is invalid.
+
+            You will need to adjust your conda configuration to proceed.
+            Use `conda config --show channels` to view your configuration's current state,
+            and use `conda config --show-sources` to view config file locations.
+            """
+        )
+        if channel.scheme == "file":
+            index_url = join_url(channel.location, channel.name)
+            message += (
+                "\n"
+                "As of conda 4.3, a valid channel must contain a `noarch/repodata.json` and\n"
+                "associated `noarch/repodata.json.bz2` file, even if `noarch/repodata.json` is\n"
+                f"empty. Use `conda index {index_url}`, or create `noarch/repodata.json`\n"
+                "and associated `noarch/repodata.json.bz2`.\n"
+            )
+        body, reason, message = _json_overrides(response, getattr(response, "reason", None), message)
+        status_code = status_code or "000"
+        reason = reason or "UNAVAILABLE OR INVALID"
+        if isinstance(reason, str):
+            reason = reason.upper()
+        self.status_code = status_code
+        super().__init__(
+            f"HTTP {status_code} {reason} for channel {channel_name} <{channel_url}>\n\n{message}",
+            channel_name=channel_name,
+            channel_url=channel_url,
+            status_code=status_code,
+            reason=reason,
+            response_details=_describe_response(response) or "",
+            json=body,
+        )
+
+
+class NoWritablePkgsDirError(CondaError):
+    """None of ``pkgs_dirs`` is, or can be made, a writable package cache."""
+
+    def __init__(self, pkgs_dirs: Any, **kwargs: Any) -> None:
+        super().__init__(
+            f"No writeable pkgs directories configured.{_dashlist(pkgs_dirs)}", pkgs_dirs=pkgs_dirs, **kwargs
+        )
+
+
+class NotWritableError(CondaError, OSError):
+    """The current user may not write ``path`` (a cache file, for instance)."""
+
+    def __init__(self, path: Any, errno: Any, **kwargs: Any) -> None:
+        kwargs.update(path=path, errno=errno)
+        message = "The current user does not have write permissions to a required path.\n  path: %(path)s\n"
+        if os.name != "nt":
+            message += (
+                "  uid: %(uid)s\n"
+                "  gid: %(gid)s\n"
+                "\n"
+                "If you feel that permissions on this path are set incorrectly, you can manually\n"
+                "change them by executing\n"
+                "\n"
+                "  $ sudo chown %(uid)s:%(gid)s %(path)s\n"
+                "\n"
+                "In general, it's not advisable to use 'sudo conda'.\n"
+            )
+            kwargs.update(uid=os.geteuid(), gid=os.getegid())
+        super().__init__(message, **kwargs)
+        self.errno = errno
+
+
+class ZstdDecompressionError(CondaError, ValueError):
+    """A ``.zst`` body that is not complete zstd data (corrupt, truncated, or not zstd at all).
+
+    Both backends raise it; conda lets the zstandard package's own ``ZstdError`` escape.
+    """
+
+    def __init__(self, path: Any, reason: Any) -> None:
+        super().__init__("cannot decompress %(path)s as zstd: %(reason)s", path=path, reason=reason)
+        self.path = path
+        self.reason = reason
+
+
 class RepodataDecodeError(CondaError, ValueError):
     """A repodata file that is not JSON, or not shaped like repodata (conda lets
     ``json.JSONDecodeError`` or a ``TypeError`` escape instead)."""
