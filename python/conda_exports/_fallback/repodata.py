@@ -13,7 +13,6 @@ surrogate escapes, no invalid UTF-8.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 
@@ -102,6 +101,8 @@ def _int_in_double_range(text: str) -> int:
 
 def _strict_json(path: str, text: str) -> Any:
     """Python's json, refusing what serde_json refuses (and saying where)."""
+    import json
+
     try:
         value = json.loads(
             text, parse_constant=_reject_constant, parse_float=_finite_float, parse_int=_int_in_double_range
@@ -450,6 +451,8 @@ def parse_repodata(path: str, add_pip: bool, use_only_tar_bz2: bool) -> Repodata
     import os
 
     from ..exceptions import from_oserror
+
+    import json
 
     path = os.fspath(path)
     try:
