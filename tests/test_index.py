@@ -356,3 +356,123 @@ def test_installed_packages_join_the_index(tmp_path: Path) -> None:
     index = get_index([_channel_url("channel-zlib")], prepend=False, platform="linux-64", prefix=str(tmp_path))
     installed = len(list(meta.glob("*.json")))
     assert len(index) == len(plain) + installed
+
+
+# -- over HTTP: the same index as from the files, conda's cache, errors naming the URL -----------
+
+
+@pytest.fixture
+def http_channel() -> Any:
+    from http_channel import HTTPChannel
+
+    with HTTPChannel() as server:
+        yield server
+
+
+@pytest.fixture
+def pkgs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CONDA_PKGS_DIRS", str(tmp_path / "pkgs"))
+    monkeypatch.setenv("CONDA_REMOTE_BACKOFF_FACTOR", "0")
+    monkeypatch.setenv("CONDA_REMOTE_MAX_RETRIES", "2")
+    reset_context(())
+    return tmp_path / "pkgs" / "cache"
+
+
+def _serve(server: Any, channel: str, **fields: Any) -> str:
+    root = DATA / "channels" / channel
+    for subdir in ("linux-64", "noarch"):
+        path = root / subdir / "repodata.json"
+        if path.exists():
+            server.add_repodata(f"/{channel}/{subdir}", path.read_bytes(), **fields)
+    return f"{server.url}/{channel}"
+
+
+def _records(index: dict[Any, Any]) -> list[tuple[Any, ...]]:
+    return [(d.dist_name, d.fmt, r.name, r.version, r.build, r.depends, r.md5, r.sha256, r.fn) for d, r in index.items()]
+
+
+@pytest.mark.parametrize("encoding", ["json", "zst", "gzip"])
+def test_http_channel_gives_the_records_of_the_files(http_channel: Any, pkgs: Path, encoding: str) -> None:
+    url = _serve(http_channel, "r", zst=encoding == "zst", gzip=encoding == "gzip", cache_control="max-age=600")
+    over_http = get_index([url], prepend=False, platform="linux-64")
+    from_files = get_index([_channel_url("r")], prepend=False, platform="linux-64")
+    assert _records(over_http) == _records(from_files)
+    assert next(iter(over_http.values())).url.startswith(url + "/linux-64/")
+    requests = sum(http_channel.counts.values())
+    again = get_index([url], prepend=False, platform="linux-64")  # fresh cache: no request
+    assert _records(again) == _records(over_http)
+    assert sum(http_channel.counts.values()) == requests
+
+
+def test_stale_cache_is_revalidated_and_a_304_keeps_it(http_channel: Any, pkgs: Path) -> None:
+    url = _serve(http_channel, "conda-test", etag='"v1"', cache_control="max-age=0")
+    first = get_index([url], prepend=False, platform="linux-64")
+    second = get_index([url], prepend=False, platform="linux-64")
+    assert _records(first) == _records(second)
+    assert any(r.headers.get("if-none-match") == "\"v1\"" for r in http_channel.requests)
+
+
+def test_a_transient_server_error_is_retried(http_channel: Any, pkgs: Path) -> None:
+    url = _serve(http_channel, "conda-test")
+    http_channel.resources["/conda-test/linux-64/repodata.json"].failures.extend([500, "cut"])
+    index = get_index([url], prepend=False, platform="linux-64")
+    assert len(index) == 13
+
+
+def test_a_missing_channel_is_condas_not_a_channel_error(http_channel: Any, pkgs: Path) -> None:
+    from conda_exports.exceptions import UnavailableInvalidChannel
+
+    with pytest.raises(UnavailableInvalidChannel) as caught:
+        get_index([f"{http_channel.url}/nothing-here"], prepend=False, platform="linux-64")
+    assert "nothing-here" in str(caught.value)
+
+
+def test_an_unreachable_server_is_an_http_error_naming_the_url(pkgs: Path) -> None:
+    import socket
+
+    from conda_exports.exceptions import CondaHTTPError
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/t/secret-token/chan"
+    with pytest.raises(CondaHTTPError) as caught:
+        get_index([url], prepend=False, platform="linux-64")
+    assert f"127.0.0.1:{port}" in str(caught.value) and "secret-token" not in str(caught.value)
+
+
+def test_a_malformed_body_names_the_url_and_is_not_cached(http_channel: Any, pkgs: Path) -> None:
+    url = _serve(http_channel, "conda-test", cache_control="max-age=600")
+    http_channel.resources["/conda-test/linux-64/repodata.json"].body = b'{"packages": {"a": }}'
+    with pytest.raises(RepodataDecodeError) as caught:
+        get_index([url], prepend=False, platform="linux-64")
+    assert f"{url}/linux-64" in str(caught.value) and caught.value.offset == 19
+    assert not list(pkgs.glob("*.json")) or all(
+        b'"a": }' not in p.read_bytes() for p in pkgs.glob("*.json")
+    )
+    http_channel.resources["/conda-test/linux-64/repodata.json"].body = (
+        DATA / "channels" / "conda-test" / "linux-64" / "repodata.json"
+    ).read_bytes()
+    assert len(get_index([url], prepend=False, platform="linux-64")) == 13
+
+
+def test_a_corrupted_cache_entry_is_fetched_again(http_channel: Any, pkgs: Path) -> None:
+    url = _serve(http_channel, "conda-test", cache_control="max-age=600")
+    get_index([url], prepend=False, platform="linux-64")
+    before = http_channel.count("/conda-test/linux-64/repodata.json")
+    for body in pkgs.glob("*.json"):
+        if not body.name.endswith(".info.json") and body.stat().st_size > 100:
+            body.write_bytes(body.read_bytes()[:50])  # truncated
+    assert len(get_index([url], prepend=False, platform="linux-64")) == 13
+    assert http_channel.count("/conda-test/linux-64/repodata.json") == before + 1
+
+
+def test_offline_uses_the_cache_without_a_request(http_channel: Any, pkgs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = _serve(http_channel, "conda-test", cache_control="max-age=0")
+    online = get_index([url], prepend=False, platform="linux-64")
+    requests = sum(http_channel.counts.values())
+    assert _records(get_index([url], prepend=False, platform="linux-64", use_cache=True)) == _records(online)
+    monkeypatch.setenv("CONDA_OFFLINE", "true")
+    reset_context(())
+    assert _records(get_index([url], prepend=False, platform="linux-64")) == _records(online)
+    assert sum(http_channel.counts.values()) == requests
