@@ -388,7 +388,9 @@ def _serve(server: Any, channel: str, **fields: Any) -> str:
 
 
 def _records(index: dict[Any, Any]) -> list[tuple[Any, ...]]:
-    return [(d.dist_name, d.fmt, r.name, r.version, r.build, r.depends, r.md5, r.sha256, r.fn) for d, r in index.items()]
+    return [
+        (d.dist_name, d.fmt, r.name, r.version, r.build, r.depends, r.md5, r.sha256, r.fn) for d, r in index.items()
+    ]
 
 
 @pytest.mark.parametrize("encoding", ["json", "zst", "gzip"])
@@ -409,7 +411,7 @@ def test_stale_cache_is_revalidated_and_a_304_keeps_it(http_channel: Any, pkgs: 
     first = get_index([url], prepend=False, platform="linux-64")
     second = get_index([url], prepend=False, platform="linux-64")
     assert _records(first) == _records(second)
-    assert any(r.headers.get("if-none-match") == "\"v1\"" for r in http_channel.requests)
+    assert any(r.headers.get("if-none-match") == '"v1"' for r in http_channel.requests)
 
 
 def test_a_transient_server_error_is_retried(http_channel: Any, pkgs: Path) -> None:
@@ -447,9 +449,7 @@ def test_a_malformed_body_names_the_url_and_is_not_cached(http_channel: Any, pkg
     with pytest.raises(RepodataDecodeError) as caught:
         get_index([url], prepend=False, platform="linux-64")
     assert f"{url}/linux-64" in str(caught.value) and caught.value.offset == 19
-    assert not list(pkgs.glob("*.json")) or all(
-        b'"a": }' not in p.read_bytes() for p in pkgs.glob("*.json")
-    )
+    assert not list(pkgs.glob("*.json")) or all(b'"a": }' not in p.read_bytes() for p in pkgs.glob("*.json"))
     http_channel.resources["/conda-test/linux-64/repodata.json"].body = (
         DATA / "channels" / "conda-test" / "linux-64" / "repodata.json"
     ).read_bytes()
@@ -467,7 +467,9 @@ def test_a_corrupted_cache_entry_is_fetched_again(http_channel: Any, pkgs: Path)
     assert http_channel.count("/conda-test/linux-64/repodata.json") == before + 1
 
 
-def test_offline_uses_the_cache_without_a_request(http_channel: Any, pkgs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_offline_uses_the_cache_without_a_request(
+    http_channel: Any, pkgs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = _serve(http_channel, "conda-test", cache_control="max-age=0")
     online = get_index([url], prepend=False, platform="linux-64")
     requests = sum(http_channel.counts.values())

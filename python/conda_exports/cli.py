@@ -46,11 +46,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _index(args: argparse.Namespace) -> int:
+    import os
     import time
 
     from .index import load_index
-
-    import os
 
     # a directory given on the command line is a channel (conda would read "a/b" as a channel name)
     channels = [os.path.abspath(c) if os.path.isdir(c) else c for c in args.channels]

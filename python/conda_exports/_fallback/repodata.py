@@ -448,11 +448,10 @@ class RepodataStore:
 
 
 def parse_repodata(path: str, add_pip: bool, use_only_tar_bz2: bool) -> RepodataStore:
+    import json
     import os
 
     from ..exceptions import from_oserror
-
-    import json
 
     path = os.fspath(path)
     try:

@@ -488,8 +488,6 @@ class Dist(tuple, metaclass=_DistType):  # type: ignore[type-arg]
         return strip_extension(item) in self.__str__()
 
 
-
-
 _DERIVED_FROM_NAME = frozenset(("name", "version", "build_string", "build_number", "base_url", "platform"))
 
 
