@@ -608,10 +608,11 @@ struct Job<'de> {
 
 /// Python dict semantics for a JSON object with repeated keys: the first position, the
 /// last value.
+#[allow(clippy::type_complexity)]
 fn dedupe<'de>(
     mut entries: Vec<(Cow<'de, str>, &'de RawValue)>,
-    dropped: &mut Vec<&'de RawValue>,
-) -> Vec<(Cow<'de, str>, &'de RawValue)> {
+) -> (Vec<(Cow<'de, str>, &'de RawValue)>, Vec<&'de RawValue>) {
+    let mut dropped = Vec::new();
     // (first place, later place) of each repeated key, in file order
     let mut repeats: Vec<(usize, usize)> = Vec::new();
     {
@@ -625,7 +626,7 @@ fn dedupe<'de>(
         }
     }
     if repeats.is_empty() {
-        return entries;
+        return (entries, dropped);
     }
     let mut gone = vec![false; entries.len()];
     for &(first, later) in &repeats {
@@ -633,11 +634,12 @@ fn dedupe<'de>(
         dropped.push(std::mem::replace(&mut entries[first].1, raw));
         gone[later] = true;
     }
-    entries
+    let kept = entries
         .into_iter()
         .zip(gone)
         .filter_map(|(entry, gone)| (!gone).then_some(entry))
-        .collect()
+        .collect();
+    (kept, dropped)
 }
 
 /// conda's record order: `.conda` entries, then the `.tar.bz2` ones without a `.conda`
@@ -648,46 +650,106 @@ fn plan<'de>(
     unused: &mut Vec<&'de RawValue>,
 ) -> Vec<Job<'de>> {
     unused.extend(top.others);
-    let legacy = dedupe(top.packages, unused);
-    let conda = if use_only_tar_bz2 {
-        unused.extend(top.conda_packages.iter().map(|(_, raw)| *raw));
-        Vec::new()
-    } else {
-        dedupe(top.conda_packages, unused)
-    };
-    let mut legacy_by_stem: FxHashMap<&str, &'de RawValue> =
-        FxHashMap::with_capacity_and_hasher(legacy.len(), Default::default());
-    for (key, raw) in &legacy {
-        if let Some(stem) = key.strip_suffix(".tar.bz2") {
-            legacy_by_stem.insert(stem, raw);
-        }
+    let mut legacy = top.packages;
+    let mut conda = top.conda_packages;
+    if use_only_tar_bz2 {
+        unused.extend(conda.iter().map(|(_, raw)| *raw));
+        conda = Vec::new();
     }
-    let mut shadowed: FxHashSet<&str> =
-        FxHashSet::with_capacity_and_hasher(conda.len(), Default::default());
-    shadowed.extend(conda.iter().map(|(k, _)| twin_stem(k)));
-    let mut jobs = Vec::with_capacity(legacy.len() + conda.len());
-    for (key, raw) in &conda {
-        let twin = legacy_by_stem.get(twin_stem(key)).copied();
-        jobs.push(Job {
-            key: key.clone(),
-            raw,
-            twin,
-            conda: true,
-        });
+    if let Some(jobs) = jobs_of(&legacy, &conda) {
+        return jobs;
     }
-    for (key, raw) in &legacy {
-        let hidden = key
-            .strip_suffix(".tar.bz2")
-            .is_some_and(|stem| shadowed.contains(stem));
-        if !hidden {
-            jobs.push(Job {
+    // a key given twice (or two .conda keys with one stem): Python's dict rules first
+    let (kept, dropped) = dedupe(legacy);
+    legacy = kept;
+    unused.extend(dropped);
+    let (kept, dropped) = dedupe(conda);
+    conda = kept;
+    unused.extend(dropped);
+    jobs_of(&legacy, &conda).unwrap_or_else(|| jobs_of_slowly(&legacy, &conda))
+}
+
+type Entries<'de> = [(Cow<'de, str>, &'de RawValue)];
+
+/// conda's jobs when no key repeats (and no two `.conda` keys share a stem); None otherwise.
+fn jobs_of<'de>(legacy: &Entries<'de>, conda: &Entries<'de>) -> Option<Vec<Job<'de>>> {
+    // one core each: the .tar.bz2 entries by stem, the .conda entries' twin stems
+    let (by_stem, stems) = rayon::join(
+        || {
+            let mut by_stem: FxHashMap<&str, &'de RawValue> =
+                FxHashMap::with_capacity_and_hasher(legacy.len(), Default::default());
+            let mut others: FxHashSet<&str> = FxHashSet::default();
+            for (key, raw) in legacy {
+                let repeated = match key.strip_suffix(".tar.bz2") {
+                    Some(stem) => by_stem.insert(stem, *raw).is_some(),
+                    None => !others.insert(key),
+                };
+                if repeated {
+                    return None;
+                }
+            }
+            Some(by_stem)
+        },
+        || {
+            let mut stems: FxHashSet<&str> =
+                FxHashSet::with_capacity_and_hasher(conda.len(), Default::default());
+            for (key, _) in conda {
+                if !stems.insert(twin_stem(key)) {
+                    return None;
+                }
+            }
+            Some(stems)
+        },
+    );
+    let (by_stem, stems) = (by_stem?, stems?);
+    Some(assemble(legacy, conda, &by_stem, &stems))
+}
+
+/// conda's jobs for deduplicated entries in which two `.conda` keys may share a stem.
+fn jobs_of_slowly<'de>(legacy: &Entries<'de>, conda: &Entries<'de>) -> Vec<Job<'de>> {
+    let by_stem: FxHashMap<&str, &'de RawValue> = legacy
+        .iter()
+        .filter_map(|(key, raw)| key.strip_suffix(".tar.bz2").map(|stem| (stem, *raw)))
+        .collect();
+    let stems: FxHashSet<&str> = conda.iter().map(|(key, _)| twin_stem(key)).collect();
+    assemble(legacy, conda, &by_stem, &stems)
+}
+
+/// `.conda` jobs (each with its twin), then the `.tar.bz2` jobs no `.conda` entry hides.
+fn assemble<'de>(
+    legacy: &Entries<'de>,
+    conda: &Entries<'de>,
+    by_stem: &FxHashMap<&str, &'de RawValue>,
+    stems: &FxHashSet<&str>,
+) -> Vec<Job<'de>> {
+    let (mut jobs, legacy_jobs) = rayon::join(
+        || {
+            let mut jobs = Vec::with_capacity(legacy.len() + conda.len());
+            jobs.extend(conda.iter().map(|(key, raw)| Job {
                 key: key.clone(),
                 raw,
-                twin: None,
-                conda: false,
-            });
-        }
-    }
+                twin: by_stem.get(twin_stem(key)).copied(),
+                conda: true,
+            }));
+            jobs
+        },
+        || {
+            legacy
+                .iter()
+                .filter(|(key, _)| {
+                    !key.strip_suffix(".tar.bz2")
+                        .is_some_and(|stem| stems.contains(stem))
+                })
+                .map(|(key, raw)| Job {
+                    key: key.clone(),
+                    raw,
+                    twin: None,
+                    conda: false,
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    jobs.extend(legacy_jobs);
     jobs
 }
 
@@ -716,8 +778,359 @@ fn optional_str(chunk: &mut Chunk, value: &Val<'_>) -> Option<Span> {
     }
 }
 
-fn parse_entry(chunk: &mut Chunk, job: &Job<'_>, add_pip: bool) -> Result<Parsed, Bad> {
-    let mut rec = Rec {
+/// A list of strings pushed straight into the chunk's items as it is read; `None` (with
+/// the items taken back) when the value is not a list of strings. Everything is decoded.
+struct StrListSeed<'c> {
+    chunk: &'c mut Chunk,
+}
+
+impl<'de> DeserializeSeed<'de> for StrListSeed<'_> {
+    type Value = Option<List>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<List>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StrListSeed<'_> {
+    type Value = Option<List>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of strings")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<List>, A::Error> {
+        let start = self.chunk.items.len();
+        let mut all_strings = true;
+        while let Some(item) = seq.next_element_seed(ValSeed)? {
+            match item {
+                Val::Str(text) if all_strings => {
+                    let span = self.chunk.intern(&text);
+                    self.chunk.items.push(span);
+                }
+                _ => all_strings = false,
+            }
+        }
+        if !all_strings {
+            self.chunk.items.truncate(start);
+            return Ok(None);
+        }
+        Ok(Some(List {
+            start: start as u32,
+            len: (self.chunk.items.len() - start) as u32,
+        }))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<List>, A::Error> {
+        ValVisitor.visit_map(map).map(|_| None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Option<List>, E> {
+        Ok(None)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<List>, E> {
+        Ok(None)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<List>, E> {
+        Ok(None)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<List>, E> {
+        Ok(None)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<List>, E> {
+        Ok(None)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Option<List>, E> {
+        Ok(None)
+    }
+}
+
+/// One entry read straight into a `Rec`, key by key.
+struct EntryVisitor<'c, 'j, 'de> {
+    chunk: &'c mut Chunk,
+    job: &'j Job<'de>,
+    add_pip: bool,
+}
+
+impl<'de> Visitor<'de> for EntryVisitor<'_, '_, 'de> {
+    type Value = Parsed;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a package entry")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parsed, A::Error> {
+        let EntryVisitor {
+            chunk,
+            job,
+            add_pip,
+        } = self;
+        let mut rec = new_rec(chunk, job);
+        let (mut has_name, mut has_version, mut has_build, mut has_depends) =
+            (false, false, false, false);
+        let mut has_build_number = false;
+        let mut build_string: Option<Val<'de>> = None;
+        let mut depends: Option<List> = None;
+        let mut python_name = false;
+        let mut python_version = false;
+        let mut slow = false;
+        let mut newer = false;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            let stored = match key.as_ref() {
+                "depends" | "constrains" => {
+                    let list = map.next_value_seed(StrListSeed { chunk: &mut *chunk })?;
+                    if key == "depends" {
+                        has_depends = true;
+                        depends = list;
+                    } else if let Some(list) = list {
+                        rec.constrains = list;
+                    }
+                    list.is_some()
+                }
+                _ => {
+                    let value = map.next_value_seed(ValSeed)?;
+                    match key.as_ref() {
+                        "name" => {
+                            has_name = true;
+                            match value {
+                                Val::Str(s) => {
+                                    python_name = s == "python";
+                                    rec.name = chunk.intern(&s);
+                                    true
+                                }
+                                _ => false,
+                            }
+                        }
+                        "version" => {
+                            has_version = true;
+                            match value {
+                                Val::Str(s) => {
+                                    python_version = s.starts_with("2.") || s.starts_with("3.");
+                                    rec.version = chunk.intern(&s);
+                                    true
+                                }
+                                _ => false,
+                            }
+                        }
+                        "build" => {
+                            has_build = true;
+                            match value {
+                                Val::Str(s) => {
+                                    rec.build = chunk.push(&s);
+                                    true
+                                }
+                                _ => false,
+                            }
+                        }
+                        "build_string" => {
+                            has_build = true;
+                            build_string = Some(value);
+                            true
+                        }
+                        "build_number" => match value {
+                            Val::Int(n) => {
+                                rec.build_number = n;
+                                has_build_number = true;
+                                true
+                            }
+                            _ => false,
+                        },
+                        "track_features" | "features" => match value {
+                            Val::Null => true,
+                            other => match features(&other) {
+                                Some(items) => {
+                                    let list = chunk.push_list(items);
+                                    if key == "features" {
+                                        rec.features = list;
+                                    } else {
+                                        rec.track_features = list;
+                                    }
+                                    true
+                                }
+                                None => false,
+                            },
+                        },
+                        "noarch" => {
+                            rec.noarch = match value {
+                                Val::Null => Noarch::Null,
+                                Val::Str(s) if s == "python" => Noarch::Python,
+                                Val::Str(s) if s == "generic" => Noarch::Generic,
+                                _ => Noarch::Absent,
+                            };
+                            rec.noarch != Noarch::Absent
+                        }
+                        "license" => store(&mut rec.license, nullable_str(chunk, &value, true)),
+                        "license_family" => {
+                            store(&mut rec.license_family, nullable_str(chunk, &value, true))
+                        }
+                        "md5" => store(&mut rec.md5, nullable_str(chunk, &value, false)),
+                        "sha256" => store(&mut rec.sha256, nullable_str(chunk, &value, false)),
+                        "legacy_bz2_md5" => {
+                            store(&mut rec.legacy_bz2_md5, nullable_str(chunk, &value, false))
+                        }
+                        "preferred_env" => {
+                            store(&mut rec.preferred_env, nullable_str(chunk, &value, true))
+                        }
+                        "python_site_packages_path" => store(
+                            &mut rec.python_site_packages_path,
+                            nullable_str(chunk, &value, true),
+                        ),
+                        "date" => store(&mut rec.date, optional_str(chunk, &value)),
+                        "size" => match value {
+                            Val::Int(n) => {
+                                rec.size = Opt::Some(n);
+                                true
+                            }
+                            Val::Null => true,
+                            _ => false,
+                        },
+                        "legacy_bz2_size" => match value {
+                            Val::Int(n) => {
+                                rec.legacy_bz2_size = Opt::Some(n);
+                                true
+                            }
+                            Val::Null => {
+                                rec.legacy_bz2_size = Opt::Null;
+                                true
+                            }
+                            _ => false,
+                        },
+                        "timestamp" => match timestamp(&value) {
+                            Some(stamp) => {
+                                rec.timestamp = stamp;
+                                true
+                            }
+                            None => false,
+                        },
+                        "record_version" => {
+                            newer |= match value {
+                                Val::Int(n) => n > 1,
+                                Val::Float(x) => x > 1.0,
+                                Val::Big => true,
+                                _ => false,
+                            };
+                            true
+                        }
+                        // set from the channel, or not fields at all
+                        "package_type" => false,
+                        _ => true,
+                    }
+                }
+            };
+            slow |= !stored;
+        }
+        if newer {
+            return Ok(Parsed::Ignore);
+        }
+        // conda leaves these out (with a KeyError for the name); we skip them with a warning
+        if !has_name {
+            return Ok(Parsed::Skip("name"));
+        }
+        if !has_version {
+            return Ok(Parsed::Skip("version"));
+        }
+        if !has_build {
+            return Ok(Parsed::Skip("build"));
+        }
+        if rec.build == Span::ABSENT {
+            match build_string {
+                Some(Val::Str(s)) => rec.build = chunk.intern(&s),
+                Some(_) => slow = true,
+                None => {}
+            }
+        }
+        slow |= !has_build_number;
+        if add_pip && python_name && python_version {
+            if let Some(list) = depends {
+                let items: Vec<Span> =
+                    chunk.items[list.start as usize..][..list.len as usize].to_vec();
+                let pip = chunk.intern("pip");
+                let start = chunk.items.len();
+                chunk.items.extend(items);
+                chunk.items.push(pip);
+                depends = Some(List {
+                    start: start as u32,
+                    len: (chunk.items.len() - start) as u32,
+                });
+            } else if !has_depends {
+                depends = Some(chunk.push_list(["pip"]));
+            }
+        }
+        if let Some(list) = depends {
+            rec.depends = list;
+        } else if has_depends {
+            slow = true;
+        }
+        rec.slow = slow;
+        Ok(Parsed::Rec(rec))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Parsed, A::Error> {
+        ValVisitor.visit_seq(seq)?;
+        Ok(self.not_an_object())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Parsed, E> {
+        Ok(self.not_an_object())
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Parsed, E> {
+        Ok(self.not_an_object())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Parsed, E> {
+        Ok(self.not_an_object())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Parsed, E> {
+        Ok(self.not_an_object())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Parsed, E> {
+        Ok(self.not_an_object())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Parsed, E> {
+        Ok(self.not_an_object())
+    }
+}
+
+impl EntryVisitor<'_, '_, '_> {
+    /// An entry that is not an object: Python builds it, and refuses it.
+    fn not_an_object(self) -> Parsed {
+        let mut rec = new_rec(self.chunk, self.job);
+        rec.slow = true;
+        Parsed::Rec(rec)
+    }
+}
+
+fn store(slot: &mut Span, value: Option<Span>) -> bool {
+    match value {
+        Some(span) => {
+            *slot = span;
+            true
+        }
+        None => false,
+    }
+}
+
+/// conda's timestamp: an int below 2^53 or a float; above 9999-12-31 in seconds it is in
+/// milliseconds. None: Python must box it.
+fn timestamp(value: &Val<'_>) -> Option<Opt<Number>> {
+    match *value {
+        Val::Int(n) if n.unsigned_abs() < (1u64 << 53) => {
+            let seconds = n as f64;
+            Some(Opt::Some(if seconds != 0.0 && seconds > MAX_SECONDS {
+                Number::Float(seconds / 1000.0)
+            } else {
+                Number::Int(n)
+            }))
+        }
+        // a float this large may be an integer literal beyond i64 (Python's int); `-0`
+        // comes as a float here and as an int from Python's json
+        Val::Float(x) if x != 0.0 && x.abs() < (1u64 << 53) as f64 => {
+            Some(Opt::Some(Number::Float(if x > MAX_SECONDS {
+                x / 1000.0
+            } else {
+                x
+            })))
+        }
+        Val::Null => Some(Opt::Absent),
+        _ => None,
+    }
+}
+
+fn new_rec(chunk: &mut Chunk, job: &Job<'_>) -> Rec {
+    Rec {
         fn_: chunk.push(&job.key),
         name: Span::ABSENT,
         version: Span::ABSENT,
@@ -744,233 +1157,39 @@ fn parse_entry(chunk: &mut Chunk, job: &Job<'_>, add_pip: bool) -> Result<Parsed
         slow: false,
         ident: 0,
         fn_hash: 0,
+    }
+}
+
+fn parse_entry(chunk: &mut Chunk, job: &Job<'_>, add_pip: bool) -> Result<Parsed, Bad> {
+    let mut de = serde_json::Deserializer::from_str(job.raw.get());
+    let parsed = de
+        .deserialize_any(EntryVisitor {
+            chunk: &mut *chunk,
+            job,
+            add_pip,
+        })
+        .map_err(|err| bad(job.raw, &err))?;
+    let Parsed::Rec(mut rec) = parsed else {
+        return Ok(parsed);
     };
-    let Some(fields) = entry_fields(job.raw)? else {
-        rec.slow = true;
-        return Ok(Parsed::Rec(rec));
-    };
-    let mut has_build_number = false;
-    let mut build_string: Option<&Val<'_>> = None;
-    let mut depends: Option<Vec<&str>> = None;
-    let mut name_text: Option<&str> = None;
-    let mut version_text: Option<&str> = None;
-    let mut slow = false;
-    for (key, value) in &fields {
-        let stored = match key.as_ref() {
-            "name" => match value {
-                Val::Str(s) => {
-                    name_text = Some(s);
-                    rec.name = chunk.intern(s);
-                    true
-                }
-                _ => false,
-            },
-            "version" => match value {
-                Val::Str(s) => {
-                    version_text = Some(s);
-                    rec.version = chunk.intern(s);
-                    true
-                }
-                _ => false,
-            },
-            "build" => match value {
-                Val::Str(s) => {
-                    rec.build = chunk.push(s);
-                    true
-                }
-                _ => false,
-            },
-            "build_string" => {
-                build_string = Some(value);
-                true
-            }
-            "build_number" => match value {
-                Val::Int(n) => {
-                    rec.build_number = *n;
-                    has_build_number = true;
-                    true
-                }
-                _ => false,
-            },
-            "depends" => match value {
-                Val::StrList(items) => {
-                    depends = Some(items.iter().map(|s| s.as_ref()).collect());
-                    true
-                }
-                _ => false,
-            },
-            "constrains" => match value {
-                Val::StrList(items) => {
-                    rec.constrains = chunk.push_list(items.iter().map(|s| s.as_ref()));
-                    true
-                }
-                _ => false,
-            },
-            "track_features" | "features" => match value {
-                Val::Null => true,
-                other => match features(other) {
-                    Some(items) => {
-                        let list = chunk.push_list(items);
-                        if key == "features" {
-                            rec.features = list;
-                        } else {
-                            rec.track_features = list;
-                        }
-                        true
-                    }
-                    None => false,
-                },
-            },
-            "noarch" => {
-                rec.noarch = match value {
-                    Val::Null => Noarch::Null,
-                    Val::Str(s) if s == "python" => Noarch::Python,
-                    Val::Str(s) if s == "generic" => Noarch::Generic,
-                    _ => Noarch::Absent,
-                };
-                rec.noarch != Noarch::Absent
-            }
-            "license" => nullable_str(chunk, value, true)
-                .map(|s| rec.license = s)
-                .is_some(),
-            "license_family" => nullable_str(chunk, value, true)
-                .map(|s| rec.license_family = s)
-                .is_some(),
-            "md5" => nullable_str(chunk, value, false)
-                .map(|s| rec.md5 = s)
-                .is_some(),
-            "sha256" => nullable_str(chunk, value, false)
-                .map(|s| rec.sha256 = s)
-                .is_some(),
-            "legacy_bz2_md5" => nullable_str(chunk, value, false)
-                .map(|s| rec.legacy_bz2_md5 = s)
-                .is_some(),
-            "preferred_env" => nullable_str(chunk, value, true)
-                .map(|s| rec.preferred_env = s)
-                .is_some(),
-            "python_site_packages_path" => nullable_str(chunk, value, true)
-                .map(|s| rec.python_site_packages_path = s)
-                .is_some(),
-            "date" => optional_str(chunk, value).map(|s| rec.date = s).is_some(),
-            "size" => match value {
-                Val::Int(n) => {
-                    rec.size = Opt::Some(*n);
-                    true
-                }
-                Val::Null => true,
-                _ => false,
-            },
-            "legacy_bz2_size" => match value {
-                Val::Int(n) => {
-                    rec.legacy_bz2_size = Opt::Some(*n);
-                    true
-                }
-                Val::Null => {
-                    rec.legacy_bz2_size = Opt::Null;
-                    true
-                }
-                _ => false,
-            },
-            "timestamp" => match value {
-                Val::Int(n) if n.unsigned_abs() < (1u64 << 53) => {
-                    let seconds = *n as f64;
-                    rec.timestamp = Opt::Some(if seconds != 0.0 && seconds > MAX_SECONDS {
-                        Number::Float(seconds / 1000.0)
-                    } else {
-                        Number::Int(*n)
-                    });
-                    true
-                }
-                // a float this large may be an integer literal beyond i64: Python's int
-                // `-0` comes as a float here and as an int from Python's json
-                Val::Float(x) if *x != 0.0 && x.abs() < (1u64 << 53) as f64 => {
-                    rec.timestamp = Opt::Some(Number::Float(if *x != 0.0 && *x > MAX_SECONDS {
-                        x / 1000.0
-                    } else {
-                        *x
-                    }));
-                    true
-                }
-                Val::Null => true,
-                _ => false,
-            },
-            "record_version" => {
-                let newer = match value {
-                    Val::Int(n) => *n > 1,
-                    Val::Float(x) => *x > 1.0,
-                    Val::Big => true,
-                    _ => false,
-                };
-                if newer {
-                    return Ok(Parsed::Ignore);
-                }
-                true
-            }
-            // set from the channel, or not fields at all
-            "package_type" => false,
-            _ => true,
-        };
-        if !stored {
-            slow = true;
-        }
-    }
-    if rec.build == Span::ABSENT {
-        match build_string {
-            Some(Val::Str(s)) => rec.build = chunk.intern(s),
-            Some(_) => slow = true,
-            None => {}
-        }
-    }
-    // conda leaves these out (with a KeyError for the name); we skip them with a warning
-    let missing = if !fields.iter().any(|(k, _)| k == "name") {
-        Some("name")
-    } else if !fields.iter().any(|(k, _)| k == "version") {
-        Some("version")
-    } else if !fields
-        .iter()
-        .any(|(k, _)| k == "build" || k == "build_string")
-    {
-        Some("build")
-    } else {
-        None
-    };
-    if let Some(field) = missing {
-        return Ok(Parsed::Skip(field));
-    }
-    if !has_build_number {
-        slow = true;
-    }
     if job.conda {
         if let Some(twin) = job.twin {
             match twin_values(twin)? {
                 Some((md5, size)) => {
                     match nullable_str(chunk, &md5, false) {
                         Some(span) => rec.legacy_bz2_md5 = span,
-                        None => slow = true,
+                        None => rec.slow = true,
                     }
                     match size {
                         Val::Int(n) => rec.legacy_bz2_size = Opt::Some(n),
                         Val::Null => rec.legacy_bz2_size = Opt::Null,
-                        _ => slow = true,
+                        _ => rec.slow = true,
                     }
                 }
-                None => slow = true,
+                None => rec.slow = true,
             }
         }
     }
-    let is_python = name_text == Some("python")
-        && version_text.is_some_and(|v| v.starts_with("2.") || v.starts_with("3."));
-    if add_pip && is_python {
-        match depends.as_mut() {
-            Some(items) => items.push("pip"),
-            None if !fields.iter().any(|(k, _)| k == "depends") => depends = Some(vec!["pip"]),
-            None => {}
-        }
-    }
-    if let Some(items) = depends {
-        rec.depends = chunk.push_list(items);
-    }
-    rec.slow = slow;
     rec.ident = hash_of(&(
         chunk.str(rec.name),
         chunk.str(rec.version),
@@ -1174,7 +1393,8 @@ fn hash_of<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
 /// Python builds itself are left out.
 pub fn duplicates(stores: &[&Repodata], with_fn: bool) -> Vec<(usize, usize, usize, usize)> {
     // sort (hash, place) pairs, then compare the full identities only where hashes meet
-    let mut keyed: Vec<(u64, usize, usize)> = Vec::with_capacity(stores.iter().map(|s| s.len).sum());
+    let mut keyed: Vec<(u64, usize, usize)> =
+        Vec::with_capacity(stores.iter().map(|s| s.len).sum());
     for (n, store) in stores.iter().enumerate() {
         let mut index = 0;
         for chunk in &store.chunks {
