@@ -27,5 +27,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(repodata::python::parse_repodata, m)?)?;
     m.add_function(wrap_pyfunction!(repodata::python::duplicates, m)?)?;
     m.add_class::<repodata::python::RepodataStore>()?;
+    m.add_class::<records::descriptor::StoredField>()?;
     Ok(())
 }

@@ -194,6 +194,130 @@ pub mod python {
     }
 }
 
+/// The descriptor of a record field (`PackageRecord.name`, ...): for a record read from
+/// repodata, the value comes from its store on first read and is then kept in the instance
+/// dict, where later reads find it first; otherwise (or when the store has no such field)
+/// the field's constant default or derived value, as for any record.
+pub mod descriptor {
+    use pyo3::exceptions::PyAttributeError;
+    use pyo3::intern;
+    use pyo3::prelude::*;
+    use pyo3::types::{PyString, PyTuple};
+
+    use crate::repodata::python::RepodataStore;
+
+    /// `object.__getattribute__(obj, name)`: the slots and `__dict__` of a record, without
+    /// the class's own `__getattr__` hook in the way.
+    fn generic_getattr<'py>(
+        obj: &Bound<'py, PyAny>,
+        name: &Bound<'py, PyString>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = obj.py();
+        // SAFETY: both pointers are live objects we hold references to, and `py` proves the
+        // GIL is held, which is all PyObject_GenericGetAttr asks; it returns a new reference
+        // or NULL with an exception set, which `from_owned_ptr_or_err` takes over.
+        unsafe {
+            Bound::from_owned_ptr_or_err(
+                py,
+                pyo3::ffi::PyObject_GenericGetAttr(obj.as_ptr(), name.as_ptr()),
+            )
+        }
+    }
+
+    #[pyclass(frozen, module = "conda_exports._core")]
+    pub struct StoredField {
+        name: Py<PyString>,
+        field: String,
+        constant: Py<PyAny>,
+        derived: Option<Py<PyAny>>,
+        inputs: Py<PyTuple>,
+        missing: Py<PyAny>,
+        absent: Py<PyAny>,
+    }
+
+    impl StoredField {
+        fn fallback<'py>(
+            &self,
+            py: Python<'py>,
+            instance: Option<&Bound<'py, PyAny>>,
+            owner: Option<Bound<'py, PyAny>>,
+        ) -> PyResult<Bound<'py, PyAny>> {
+            if let Some(derived) = &self.derived {
+                return derived.bind(py).call1((instance, owner));
+            }
+            if self.constant.is(&self.missing) {
+                return Err(PyAttributeError::new_err(self.name.clone_ref(py)));
+            }
+            Ok(self.constant.bind(py).clone())
+        }
+    }
+
+    #[pymethods]
+    impl StoredField {
+        /// `name`; the default (`missing` when there is none) or the derived value's
+        /// `__get__`; the fields that derived value reads; the store's "no such field".
+        #[new]
+        fn new(
+            name: Bound<'_, PyString>,
+            constant: Py<PyAny>,
+            derived: Option<Py<PyAny>>,
+            inputs: Bound<'_, PyTuple>,
+            missing: Py<PyAny>,
+            absent: Py<PyAny>,
+        ) -> Self {
+            StoredField {
+                field: name.to_cow().map(|n| n.into_owned()).unwrap_or_default(),
+                name: name.unbind(),
+                constant,
+                derived,
+                inputs: inputs.unbind(),
+                missing,
+                absent,
+            }
+        }
+
+        #[getter]
+        fn name(&self, py: Python<'_>) -> Py<PyString> {
+            self.name.clone_ref(py)
+        }
+
+        fn __get__<'py>(
+            &self,
+            py: Python<'py>,
+            instance: Option<Bound<'py, PyAny>>,
+            owner: Option<Bound<'py, PyAny>>,
+        ) -> PyResult<Bound<'py, PyAny>> {
+            let Some(instance) = instance else {
+                return self.fallback(py, None, owner);
+            };
+            let store = generic_getattr(&instance, intern!(py, "_store"))?;
+            if !store.is_none() {
+                let index = generic_getattr(&instance, intern!(py, "_index"))?;
+                let name = self.name.bind(py);
+                let value = match store.cast::<RepodataStore>() {
+                    Ok(rust) => rust.get().field(py, index.extract()?, &self.field)?,
+                    Err(_) => {
+                        let value = store.call_method1(intern!(py, "get"), (index, name))?;
+                        (!value.is(&self.absent)).then_some(value)
+                    }
+                };
+                if let Some(value) = value {
+                    generic_getattr(&instance, intern!(py, "__dict__"))?.set_item(name, &value)?;
+                    return Ok(value);
+                }
+                for input in self.inputs.bind(py).iter() {
+                    if let Err(err) = instance.getattr(input.cast::<PyString>()?) {
+                        if !err.is_instance_of::<PyAttributeError>(py) {
+                            return Err(err);
+                        }
+                    }
+                }
+            }
+            self.fallback(py, Some(&instance), owner)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,7 +32,7 @@ from urllib.parse import urljoin
 from . import _backend
 from ._url import has_scheme, join_url
 from .exceptions import ChannelError, RepodataDecodeError, RepodataWarning
-from .models.dist import Dist, _dist_from_record, lazy_dists
+from .models.dist import UNKNOWN_CHANNEL, Dist, _dist_from_record
 from .models.enums import NoarchType
 from .models.records import ABSENT, PackageRecord, lazy_records
 
@@ -145,8 +145,7 @@ def subdir_records(channel: Any, store: Any, source: str, *, add_pip: bool) -> t
         common["platform"] = fields["platform"].check(raw_shared["platform"])
     store.bind(common, base_url_with_credentials, ABSENT, (NoarchType.python, NoarchType.generic))
     records = lazy_records(store)
-    names, formats, others = store.dist_parts()
-    dists = lazy_dists(canonical, names, formats)
+    dists, others = store.dists(Dist, canonical or UNKNOWN_CHANNEL)
     for index in others:
         dists[index] = _dist_from_record(store.get(index, "fn"), canonical)
     for index, entry, twin in store.slow():

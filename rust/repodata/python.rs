@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use pyo3::exceptions::{PyIndexError, PyRuntimeError};
+use pyo3::exceptions::{PyIndexError, PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyFloat, PyList, PyString, PyTuple};
+use pyo3::types::{PyDict, PyFloat, PyList, PyString, PyTuple, PyType};
 
 use super::{
     join_url, parse_file, Chunk, Format, List, Noarch, Number, Opt, Rec, Repodata, RepodataError,
@@ -81,9 +81,57 @@ fn py_list<'py>(py: Python<'py>, chunk: &Chunk, list: List) -> PyResult<Option<B
     match chunk.list(list) {
         Some(items) => {
             let items: Vec<Bound<'py, PyString>> = items.map(|s| PyString::new(py, s)).collect();
-            Ok(Some(PyTuple::new(py, items)?.into_any()))
+            let tuple = PyTuple::new(py, items)?;
+            // SAFETY: `tuple` is a live object we hold a reference to, and the call needs
+            // the GIL, which `py` proves. A tuple of strings can never be part of a
+            // reference cycle, so the cycle collector has nothing to find in it; CPython
+            // itself untracks such tuples at its next collection. Untracked, it keeps the
+            // instance dict it is stored in untracked too: reading fields of 600k records
+            // then adds nothing for the collector to walk.
+            unsafe { pyo3::ffi::PyObject_GC_UnTrack(tuple.as_ptr().cast()) };
+            Ok(Some(tuple.into_any()))
         }
         None => Ok(None),
+    }
+}
+
+/// An instance of `tuple_type` (a heap type derived from tuple) holding three strings,
+/// made the way `tuple.__new__(tuple_type, items)` makes one, and left untracked by the
+/// cycle collector.
+fn new_tuple_of<'py>(
+    tuple_type: &Bound<'py, PyType>,
+    items: [Bound<'py, PyAny>; 3],
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = tuple_type.py();
+    // SAFETY: `tuple_type` is a live heap type derived from tuple (the caller checked), so its
+    // tp_alloc slot can be read with PyType_GetSlot and returns a new, zero-filled instance
+    // with room for three items and a reference count of 1 (or NULL with an exception set).
+    // PyTuple_SetItem accepts a tuple subclass instance whose count is 1, and steals the new
+    // references `into_ptr` hands it; on failure it has released the item and set an
+    // exception. The items are strings, and the instance dict a Dist may get holds only
+    // strings, ints and None written by this package, so the object can never be part of a
+    // reference cycle: untracking it only spares the collector a walk over it.
+    unsafe {
+        let alloc = pyo3::ffi::PyType_GetSlot(tuple_type.as_type_ptr(), pyo3::ffi::Py_tp_alloc);
+        if alloc.is_null() {
+            return Err(PyTypeError::new_err("the tuple type has no allocator"));
+        }
+        let alloc: pyo3::ffi::allocfunc = std::mem::transmute(alloc);
+        let raw = alloc(tuple_type.as_type_ptr(), 3);
+        let object = Bound::from_owned_ptr_or_err(py, raw)?;
+        for (at, item) in items.into_iter().enumerate() {
+            if pyo3::ffi::PyTuple_SetItem(
+                object.as_ptr(),
+                at as pyo3::ffi::Py_ssize_t,
+                item.into_ptr(),
+            ) != 0
+            {
+                return Err(PyErr::take(py)
+                    .unwrap_or_else(|| PyTypeError::new_err("PyTuple_SetItem failed")));
+            }
+        }
+        pyo3::ffi::PyObject_GC_UnTrack(object.as_ptr().cast());
+        Ok(object)
     }
 }
 
@@ -129,6 +177,18 @@ impl RepodataStore {
         self.data
             .locate(index)
             .ok_or_else(|| PyIndexError::new_err(format!("no record {index}")))
+    }
+
+    /// Field `name` of record `index`, None when the record has no such field.
+    pub fn field<'py>(
+        &self,
+        py: Python<'py>,
+        index: usize,
+        name: &str,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let shared = self.shared()?;
+        let (chunk, rec) = self.record(index)?;
+        self.value(py, shared, chunk, rec, name)
     }
 
     fn value<'py>(
@@ -233,38 +293,54 @@ impl RepodataStore {
             .map_err(|_| PyRuntimeError::new_err("the repodata store is already bound"))
     }
 
-    /// `(dist_names, formats, others)`: per record, its file name without the extension
-    /// (None when the name is not plain enough for a quick Dist, or Python builds the
-    /// record) and the extension; and the indices of the records with a stored value
-    /// whose name is not plain.
-    fn dist_parts<'py>(
+    /// `(dists, others)`: per record, its Dist of type `dist_type` (a tuple subclass)
+    /// with the items `(channel, file name without extension, extension)`, or None when
+    /// the name is not plain enough for that or Python builds the record; and the indices
+    /// of the records with stored values whose name is not plain.
+    fn dists<'py>(
         &self,
         py: Python<'py>,
-    ) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyList>, Vec<usize>)> {
+        dist_type: Bound<'py, PyType>,
+        channel: Bound<'py, PyString>,
+    ) -> PyResult<(Bound<'py, PyList>, Vec<usize>)> {
         let shared = self.shared()?;
+        let heap = dist_type.is_subclass_of::<PyTuple>()?
+            // SAFETY: a live type object; PyType_GetFlags only reads it
+            && unsafe { pyo3::ffi::PyType_GetFlags(dist_type.as_type_ptr()) }
+                & pyo3::ffi::Py_TPFLAGS_HEAPTYPE
+                != 0;
+        if !heap {
+            return Err(PyTypeError::new_err(
+                "dist_type must be a class derived from tuple",
+            ));
+        }
         let none = py.None();
-        let mut names = Vec::with_capacity(self.data.len);
-        let mut formats = Vec::with_capacity(self.data.len);
+        let mut dists = Vec::with_capacity(self.data.len);
         let mut others = Vec::new();
-        for (chunk, rec) in self.data.records() {
-            let fn_ = chunk.str(rec.fn_).unwrap_or("");
-            let (stem, format) = super::entry::split_format(fn_);
-            if !rec.plain_dist && !rec.slow {
-                others.push(names.len());
+        for (index, (chunk, rec)) in self.data.records().enumerate() {
+            if rec.slow {
+                dists.push(none.bind(py).clone());
+                continue;
             }
-            names.push(if rec.plain_dist && !rec.slow {
-                PyString::new(py, stem).into_any()
-            } else {
-                none.bind(py).clone()
-            });
-            let at = match format {
+            if !rec.plain_dist {
+                others.push(index);
+                dists.push(none.bind(py).clone());
+                continue;
+            }
+            let (stem, format) = super::entry::split_format(chunk.str(rec.fn_).unwrap_or(""));
+            let format = match format {
                 Format::Conda => 0,
                 Format::TarBz2 => 1,
                 Format::Other => 2,
             };
-            formats.push(shared.formats[at].bind(py).clone());
+            let items = [
+                channel.clone().into_any(),
+                PyString::new(py, stem).into_any(),
+                shared.formats[format].bind(py).clone().into_any(),
+            ];
+            dists.push(new_tuple_of(&dist_type, items)?);
         }
-        Ok((PyList::new(py, names)?, PyList::new(py, formats)?, others))
+        Ok((PyList::new(py, dists)?, others))
     }
 
     /// Indices of the records (Python-built ones left out) whose name is in `names`.

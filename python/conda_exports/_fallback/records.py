@@ -35,3 +35,46 @@ def box_fast(
         else:
             slow.append(key)
     return stored, slow
+
+
+class StoredField:
+    """The descriptor of a record field; the same contract as ``_core.StoredField``.
+
+    For a record read from repodata (its ``_store`` is not None) the value comes from the
+    store on first read and is then kept in the instance dict, where later reads find it
+    first; otherwise, or when the store has no such field, the field's ``constant`` default
+    (``missing``: none, an ``AttributeError``) or its ``derived`` value (a ``__get__``),
+    after reading the ``inputs`` that value looks up in the instance dict.
+    """
+
+    __slots__ = ("name", "constant", "derived", "inputs", "missing", "absent")
+
+    def __init__(
+        self, name: str, constant: Any, derived: Any, inputs: tuple[str, ...], missing: Any, absent: Any
+    ) -> None:
+        self.name = name
+        self.constant = constant
+        self.derived = derived
+        self.inputs = inputs
+        self.missing = missing
+        self.absent = absent
+
+    def _fallback(self, instance: Any, owner: Any) -> Any:
+        if self.derived is not None:
+            return self.derived(instance, owner)
+        if self.constant is self.missing:
+            raise AttributeError(self.name)  # the class's __getattr__ says which field is unset
+        return self.constant
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        if instance is None:
+            return self._fallback(None, owner)
+        store = instance._store
+        if store is not None:
+            value = store.get(instance._index, self.name)
+            if value is not self.absent:
+                instance.__dict__[self.name] = value
+                return value
+            for name in self.inputs:
+                getattr(instance, name, None)
+        return self._fallback(instance, owner)

@@ -395,21 +395,22 @@ class RepodataStore:
             raise RuntimeError("the repodata store is not bound yet")
         return self._bound
 
-    def dist_parts(self) -> tuple[list[str | None], list[str], list[int]]:
+    def dists(self, dist_type: Any, channel: str) -> tuple[list[Any], list[int]]:
         self._shared()
         slow = {index for index, _, _ in self._slow}
-        names: list[str | None] = []
-        formats: list[str] = []
+        dists: list[Any] = []
         others: list[int] = []
         for index, record in enumerate(self._records):
             fn = record["fn"]
-            stem, fmt = _split_format(fn)
-            plain = is_plain_dist(fn)
-            if not plain and index not in slow:
+            if index in slow:
+                dists.append(None)
+            elif not is_plain_dist(fn):
                 others.append(index)
-            names.append(stem if plain and index not in slow else None)
-            formats.append(fmt)
-        return names, formats, others
+                dists.append(None)
+            else:
+                stem, fmt = _split_format(fn)
+                dists.append(tuple.__new__(dist_type, (channel, stem, fmt)))
+        return dists, others
 
     def find_names(self, names: set[str]) -> list[int]:
         slow = {index for index, _, _ in self._slow}

@@ -23,8 +23,6 @@ A Dist made from a record skips the general parser when the file name is plain
 from __future__ import annotations
 
 import re
-from functools import partial
-from itertools import repeat
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -238,8 +236,8 @@ class Dist(tuple, metaclass=_DistType):  # type: ignore[type-arg]
         return self
 
     def __getattr__(self, key: str) -> Any:
-        # A Dist made by lazy_dists has only its tuple items; the rest follows from the
-        # (plain) dist name on first read.
+        # A Dist get_index makes from a plain file name has only its tuple items; the rest
+        # follows from the dist name on first read.
         if key in _DERIVED_FROM_NAME and "name" not in vars(self):
             name, version, build = self[1].rsplit("-", 2)
             vars(self).update(
@@ -489,16 +487,6 @@ class Dist(tuple, metaclass=_DistType):  # type: ignore[type-arg]
 
 
 _DERIVED_FROM_NAME = frozenset(("name", "version", "build_string", "build_number", "base_url", "platform"))
-
-
-def lazy_dists(channel: str, dist_names: list[Any], formats: list[str]) -> list[Dist]:
-    """Dists of records with plain file names (``name-version-build.ext``, a numeric
-    build-number tail), as ``Dist(record)`` makes them: only the fields equality and hash
-    need are set here, the rest on first read. A None name gives a Dist to be replaced."""
-    return list(map(_new_dist, zip(repeat(channel or UNKNOWN_CHANNEL), dist_names, formats)))
-
-
-_new_dist = partial(tuple.__new__, Dist)
 
 
 def _rebuild(values: dict[str, Any]) -> Dist:

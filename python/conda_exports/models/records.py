@@ -1026,44 +1026,23 @@ _DERIVED_INPUTS = {
 }
 
 
-class _StoredField:
-    """A record field: for a record read from repodata, its value is taken from the store on
-    first read and kept in the instance dict (which later reads find first); otherwise, or
-    when the store has no value, the field's default or derived value as before."""
-
-    __slots__ = ("name", "constant", "derived", "inputs")
-
-    def __init__(self, name: str, fallback: Any) -> None:
-        self.name = name
-        self.inputs = _DERIVED_INPUTS.get(name, ())
-        self.derived = fallback.__get__ if hasattr(type(fallback), "__get__") else None
-        self.constant = None if self.derived else fallback
-
-    def __get__(self, instance: Any, owner: Any) -> Any:
-        if instance is None:
-            if self.derived is not None:
-                return self.derived(None, owner)
-            if self.constant is _MISSING:
-                raise AttributeError(self.name)
-            return self.constant
-        store = instance._store
-        if store is not None:
-            value = store.get(instance._index, self.name)
-            if value is not ABSENT:
-                instance.__dict__[self.name] = value
-                return value
-            for name in self.inputs:
-                getattr(instance, name, None)
-        if self.derived is not None:
-            return self.derived(instance, owner)
-        if self.constant is _MISSING:
-            raise AttributeError(self.name)  # Entity.__getattr__ says which field is unset
-        return self.constant
-
-
 for _name in PackageRecord._fields:
-    setattr(PackageRecord, _name, _StoredField(_name, PackageRecord.__dict__.get(_name, _MISSING)))
-del _name
+    _fallback_value = PackageRecord.__dict__.get(_name, _MISSING)
+    _derived = _fallback_value.__get__ if hasattr(type(_fallback_value), "__get__") else None
+    # the active backend's descriptor (both take records of either backend's stores)
+    setattr(
+        PackageRecord,
+        _name,
+        _backend.records.StoredField(
+            _name,
+            None if _derived else _fallback_value,
+            _derived,
+            _DERIVED_INPUTS.get(_name, ()),
+            _MISSING,
+            ABSENT,
+        ),
+    )
+del _name, _fallback_value, _derived
 
 
 def lazy_records(store: Any) -> list[PackageRecord]:
