@@ -70,3 +70,19 @@ def test_console_script_hashes_bundled_data() -> None:
         text=True,
     ).stdout
     assert out.split()[0] == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_index_prints_records_per_subdir_and_the_total(capsys: pytest.CaptureFixture[str]) -> None:
+    channel = Path(__file__).parent / "data" / "channels" / "main"
+    assert main(["index", str(channel), "--platform", "linux-64"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[-3:] == ["0", "records", "missing"] and lines[0].split()[0].endswith("/main/linux-64")
+    assert lines[1].split()[-3:] == ["322", "records", "local"] and lines[1].split()[0].endswith("/main/noarch")
+    assert lines[2].startswith("322 records in ") and lines[2].endswith(f"({conda_exports.BACKEND} backend)")
+
+
+def test_index_of_a_bad_channel_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "noarch").mkdir()
+    (tmp_path / "noarch" / "repodata.json").write_text("{not json")
+    assert main(["index", str(tmp_path)]) == 2
+    assert "repodata" in capsys.readouterr().err

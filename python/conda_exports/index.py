@@ -31,11 +31,12 @@ REPODATA_FN = "repodata.json"
 class _Subdir:
     """One subdir of the index: its channel, then its store and objects once loaded."""
 
-    __slots__ = ("channel", "url", "source", "store", "dists", "records", "state")
+    __slots__ = ("channel", "url", "source", "store", "dists", "records", "state", "built_in_python")
 
     def __init__(self, channel: Any) -> None:
         self.channel = channel
         self.state = ""
+        self.built_in_python = False
         self.url = channel.url(with_credentials=True)
         self.source = channel.url(with_credentials=False)
         self.store: Any = None
@@ -101,7 +102,7 @@ def _identity_dedupe(subdirs: list[_Subdir], separate_format_cache: bool) -> Non
             groups.setdefault((subdir.channel.canonical_name, subdir.channel.subdir), []).append(subdir)
     for group in groups.values():
         removed: dict[int, set[int]] = {}
-        if any(s.store.slow() for s in group):
+        if any(s.built_in_python for s in group):
             _dedupe_by_hashing(group, removed)
         else:
             for n, i, m, j in _backend.repodata.duplicates([s.store for s in group], separate_format_cache):
@@ -262,7 +263,7 @@ def load_index(
                         failed = failed or job.exception() is not None
                         subdir = jobs[job]
                         if not failed and subdir.store is not None:
-                            subdir.dists, subdir.records = subdir_records(
+                            subdir.dists, subdir.records, subdir.built_in_python = subdir_records(
                                 subdir.channel, subdir.store, subdir.source, add_pip=add_pip
                             )
                 for job in jobs:  # the first error in channel order

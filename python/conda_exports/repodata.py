@@ -148,9 +148,10 @@ def subdir_records(channel: Any, store: Any, source: str, *, add_pip: bool) -> t
     dists, others = store.dists(Dist, canonical or UNKNOWN_CHANNEL)
     for index in others:
         dists[index] = _dist_from_record(store.get(index, "fn"), canonical)
-    for index, entry, twin in store.slow():
+    slow = store.slow()
+    for index, entry, twin in slow:
         fn = store.get(index, "fn")
         record = _slow_record(fn, entry, twin, raw_shared, base_url_with_credentials, add_pip, source)
         records[index] = record
         dists[index] = _dist_from_record(record.fn, canonical)
-    return dists, records
+    return dists, records, bool(slow)
