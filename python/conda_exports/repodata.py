@@ -143,7 +143,9 @@ def subdir_records(channel: Any, store: Any, source: str, *, add_pip: bool) -> t
         fields = PackageRecord._fields
         common["arch"] = fields["arch"].check(raw_shared["arch"])
         common["platform"] = fields["platform"].check(raw_shared["platform"])
-    store.bind(common, base_url_with_credentials, ABSENT, (NoarchType.python, NoarchType.generic))
+    store.bind(
+        common, base_url_with_credentials, ABSENT, (NoarchType.python, NoarchType.generic), list(PackageRecord._fields)
+    )
     records = lazy_records(store)
     dists, others = store.dists(Dist, canonical or UNKNOWN_CHANNEL)
     for index in others:

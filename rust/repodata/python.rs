@@ -16,6 +16,7 @@ use crate::errors;
 /// What the Python side binds once it has read `info`: the values every record of the
 /// subdir shares and the sentinel for "this record has no such field".
 struct Shared {
+    field_names: Vec<String>,
     common: Py<PyDict>,
     base_url: String,
     absent: Py<PyAny>,
@@ -135,37 +136,6 @@ fn new_tuple_of<'py>(
     }
 }
 
-/// The names of the fields a record has, in conda's field order.
-const FIELDS: [&str; 27] = [
-    "name",
-    "version",
-    "build",
-    "build_number",
-    "channel",
-    "subdir",
-    "fn",
-    "md5",
-    "legacy_bz2_md5",
-    "legacy_bz2_size",
-    "url",
-    "sha256",
-    "arch",
-    "platform",
-    "depends",
-    "constrains",
-    "track_features",
-    "features",
-    "noarch",
-    "preferred_env",
-    "python_site_packages_path",
-    "license",
-    "license_family",
-    "package_type",
-    "timestamp",
-    "date",
-    "size",
-];
-
 impl RepodataStore {
     fn shared(&self) -> PyResult<&Shared> {
         self.shared
@@ -267,7 +237,8 @@ impl RepodataStore {
         self.data.repodata_version.as_deref()
     }
 
-    /// Sets what every record shares; once.
+    /// Sets what every record shares, and the record's field names in the order `fields`
+    /// gives them; once.
     fn bind(
         &self,
         py: Python<'_>,
@@ -275,8 +246,10 @@ impl RepodataStore {
         base_url: String,
         absent: Py<PyAny>,
         noarch: (Py<PyAny>, Py<PyAny>),
+        field_names: Vec<String>,
     ) -> PyResult<()> {
         let shared = Shared {
+            field_names,
             common: common.unbind(),
             base_url,
             absent,
@@ -379,12 +352,12 @@ impl RepodataStore {
         }
     }
 
-    /// Every field record `index` has, as a dict in conda's field order.
+    /// Every field record `index` has, as a dict in the order of the bound field names.
     fn fields<'py>(&self, py: Python<'py>, index: usize) -> PyResult<Bound<'py, PyDict>> {
         let shared = self.shared()?;
         let (chunk, rec) = self.record(index)?;
         let out = PyDict::new(py);
-        for name in FIELDS {
+        for name in &shared.field_names {
             if let Some(value) = self.value(py, shared, chunk, rec, name)? {
                 out.set_item(name, value)?;
             }

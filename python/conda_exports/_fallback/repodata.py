@@ -27,35 +27,6 @@ _ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 _NULLABLE_STR = frozenset(
     ("md5", "sha256", "legacy_bz2_md5", "license", "license_family", "preferred_env", "python_site_packages_path")
 )
-_FIELDS = (
-    "name",
-    "version",
-    "build",
-    "build_number",
-    "channel",
-    "subdir",
-    "fn",
-    "md5",
-    "legacy_bz2_md5",
-    "legacy_bz2_size",
-    "url",
-    "sha256",
-    "arch",
-    "platform",
-    "depends",
-    "constrains",
-    "track_features",
-    "features",
-    "noarch",
-    "preferred_env",
-    "python_site_packages_path",
-    "license",
-    "license_family",
-    "package_type",
-    "timestamp",
-    "date",
-    "size",
-)
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
@@ -380,17 +351,19 @@ class RepodataStore:
         self._records = records
         self._slow = slow
         self._skipped = skipped
-        self._bound: tuple[dict[str, Any], str, Any, tuple[Any, Any]] | None = None
+        self._bound: tuple[dict[str, Any], str, Any, tuple[Any, Any], tuple[str, ...]] | None = None
 
     def __len__(self) -> int:
         return len(self._records)
 
-    def bind(self, common: dict[str, Any], base_url: str, absent: Any, noarch: tuple[Any, Any]) -> None:
+    def bind(
+        self, common: dict[str, Any], base_url: str, absent: Any, noarch: tuple[Any, Any], field_names: list[str]
+    ) -> None:
         if self._bound is not None:
             raise RuntimeError("the repodata store is already bound")
-        self._bound = (common, base_url, absent, noarch)
+        self._bound = (common, base_url, absent, noarch, tuple(field_names))
 
-    def _shared(self) -> tuple[dict[str, Any], str, Any, tuple[Any, Any]]:
+    def _shared(self) -> tuple[dict[str, Any], str, Any, tuple[Any, Any], tuple[str, ...]]:
         if self._bound is None:
             raise RuntimeError("the repodata store is not bound yet")
         return self._bound
@@ -423,7 +396,7 @@ class RepodataStore:
         return list(self._skipped)
 
     def get(self, index: int, name: str) -> Any:
-        common, base_url, absent, noarch = self._shared()
+        common, base_url, absent, noarch, _ = self._shared()
         if not 0 <= index < len(self._records):
             raise IndexError(f"no record {index}")
         record = self._records[index]
@@ -439,9 +412,10 @@ class RepodataStore:
         return common.get(name, absent)
 
     def fields(self, index: int) -> dict[str, Any]:
-        absent = self._shared()[2]
+        shared = self._shared()
+        absent = shared[2]
         out = {}
-        for name in _FIELDS:
+        for name in shared[4]:
             value = self.get(index, name)
             if value is not absent:
                 out[name] = value
