@@ -478,3 +478,45 @@ def test_offline_uses_the_cache_without_a_request(
     reset_context(())
     assert _records(get_index([url], prepend=False, platform="linux-64")) == _records(online)
     assert sum(http_channel.counts.values()) == requests
+
+
+_INDEX_CHILD = """
+import sys
+from conda_exports.index import load_index
+index, report = load_index([sys.argv[1]], prepend=False, platform="linux-64")
+print(len(index), " ".join(state for _, _, state in report))
+"""
+
+
+def test_two_processes_loading_one_channel_share_one_download(
+    http_channel: Any, pkgs: Path, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    url = _serve(http_channel, "conda-test", cache_control="max-age=600", delay=0.3)
+    env = {
+        **os.environ,
+        "CONDA_EXPORTS_BACKEND": backend,
+        "PYTHONPATH": os.pathsep.join(
+            [str(Path(__file__).resolve().parent.parent / "python"), os.environ.get("PYTHONPATH", "")]
+        ),
+    }
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", _INDEX_CHILD, url],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [child.communicate(timeout=60) for child in children]
+    for child, (_, err) in zip(children, outputs):
+        assert child.returncode == 0, err
+    assert [out.split()[0] for out, _ in outputs] == ["13", "13"]
+    for path in ("/conda-test/linux-64/repodata.json", "/conda-test/noarch/repodata.json"):
+        assert http_channel.count(path) == 1  # the second process waited, then used the cache
+    assert len(get_index([url], prepend=False, platform="linux-64", use_cache=True)) == 13
