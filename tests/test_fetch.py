@@ -813,7 +813,6 @@ def test_two_processes_refreshing_one_cache(
         **os.environ,
         "CONDA_PKGS_DIRS": str(cache.parent),
         "CONDA_EXPORTS_BACKEND": backend,
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "python"), os.environ.get("PYTHONPATH", "")]),
     }
     children = [
         subprocess.Popen(

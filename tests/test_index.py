@@ -496,13 +496,7 @@ def test_two_processes_loading_one_channel_share_one_download(
     import sys
 
     url = _serve(http_channel, "conda-test", cache_control="max-age=600", delay=0.3)
-    env = {
-        **os.environ,
-        "CONDA_EXPORTS_BACKEND": backend,
-        "PYTHONPATH": os.pathsep.join(
-            [str(Path(__file__).resolve().parent.parent / "python"), os.environ.get("PYTHONPATH", "")]
-        ),
-    }
+    env = {**os.environ, "CONDA_EXPORTS_BACKEND": backend}  # the children import the installed package
     children = [
         subprocess.Popen(
             [sys.executable, "-c", _INDEX_CHILD, url],

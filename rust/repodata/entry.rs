@@ -110,6 +110,14 @@ pub(super) fn twin_stem(key: &str) -> &str {
     }
 }
 
+fn nullable_digest(chunk: &mut Chunk, value: &Val<'_>) -> Option<Span> {
+    match value {
+        Val::Null => Some(Span::NULL),
+        Val::Str(s) => Some(chunk.push_digest(s)),
+        _ => None,
+    }
+}
+
 fn nullable_str(chunk: &mut Chunk, value: &Val<'_>, intern: bool) -> Option<Span> {
     match value {
         Val::Null => Some(Span::NULL),
@@ -309,13 +317,12 @@ impl<'de> Visitor<'de> for EntryVisitor<'_, '_> {
                             store(&mut rec.license_family, nullable_str(chunk, &value, true))
                         }
                         "md5" => {
-                            rec.md5_other =
-                                !store(&mut rec.md5, nullable_str(chunk, &value, false));
+                            rec.md5_other = !store(&mut rec.md5, nullable_digest(chunk, &value));
                             !rec.md5_other
                         }
-                        "sha256" => store(&mut rec.sha256, nullable_str(chunk, &value, false)),
+                        "sha256" => store(&mut rec.sha256, nullable_digest(chunk, &value)),
                         "legacy_bz2_md5" => {
-                            store(&mut rec.legacy_bz2_md5, nullable_str(chunk, &value, false))
+                            store(&mut rec.legacy_bz2_md5, nullable_digest(chunk, &value))
                         }
                         "preferred_env" => {
                             store(&mut rec.preferred_env, nullable_str(chunk, &value, true))
@@ -372,11 +379,11 @@ impl<'de> Visitor<'de> for EntryVisitor<'_, '_> {
         rec.status = if newer {
             Status::Ignore
         } else if !has_name {
-            Status::Skip("name")
+            Status::NoName
         } else if !has_version {
-            Status::Skip("version")
+            Status::NoVersion
         } else if !has_build {
-            Status::Skip("build")
+            Status::NoBuild
         } else {
             Status::Keep
         };
@@ -515,7 +522,6 @@ fn new_rec(chunk: &mut Chunk, key: &str) -> Rec {
         md5_other: false,
         size_other: false,
         ident: 0,
-        fn_hash: 0,
     }
 }
 
@@ -536,7 +542,6 @@ fn parse_entry(chunk: &mut Chunk, key: &str, raw: &RawValue, add_pip: bool) -> R
         rec.build_number,
         chunk.str(rec.build),
     ));
-    rec.fn_hash = hash_of(key);
     chunk.recs.push(rec);
     Ok(())
 }
@@ -553,6 +558,7 @@ pub(super) fn parse_batch(
     }
     chunk.interned = FxHashMap::default();
     chunk.arena.shrink_to_fit();
+    chunk.digests.shrink_to_fit();
     chunk.items.shrink_to_fit();
     Ok(chunk)
 }

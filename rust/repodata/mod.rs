@@ -19,6 +19,7 @@ mod json;
 pub mod python;
 mod top;
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
 use std::io;
@@ -154,17 +155,29 @@ pub struct Rec {
     pub size_other: bool,
     /// hash of (name, version, build number, build): finds equal identities quickly
     pub ident: u64,
-    /// hash of the file name
-    pub fn_hash: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
     Keep,
-    /// left out, for lacking this field (with a warning)
-    Skip(&'static str),
+    /// left out, for lacking a name, a version or a build (with a warning)
+    NoName,
+    NoVersion,
+    NoBuild,
     /// `record_version` > 1: left out without a word, as conda does
     Ignore,
+}
+
+impl Status {
+    /// The field an entry left out lacks.
+    pub fn missing(self) -> Option<&'static str> {
+        match self {
+            Status::NoName => Some("name"),
+            Status::NoVersion => Some("version"),
+            Status::NoBuild => Some("build"),
+            Status::Keep | Status::Ignore => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -185,18 +198,56 @@ pub struct SlowEntry {
 #[derive(Default)]
 pub struct Chunk {
     arena: String,
+    /// lowercase hex digests (md5, sha256), stored as the bytes they spell
+    digests: Vec<u8>,
     items: Vec<Span>,
     interned: FxHashMap<Box<str>, Span>,
     pub recs: Vec<Rec>,
 }
 
+/// Marks a `Span` into `Chunk::digests` (its length in bytes below this bit).
+const DIGEST: u32 = 1 << 30;
+
 impl Chunk {
+    /// A string of the arena; None for an absent or null value (and for a digest: see `text`).
     pub fn str(&self, span: Span) -> Option<&str> {
-        if span.len >= u32::MAX - 1 {
+        if span.len >= u32::MAX - 1 || span.len & DIGEST != 0 {
             return None;
         }
         let start = span.start as usize;
         self.arena.get(start..start + span.len as usize)
+    }
+
+    /// Any stored string, digests spelled out again in lowercase hex.
+    pub fn text(&self, span: Span) -> Option<Cow<'_, str>> {
+        if span.len < u32::MAX - 1 && span.len & DIGEST != 0 {
+            let start = span.start as usize;
+            let bytes = self
+                .digests
+                .get(start..start + (span.len & !DIGEST) as usize)?;
+            return Some(Cow::Owned(hex::encode(bytes)));
+        }
+        self.str(span).map(Cow::Borrowed)
+    }
+
+    /// A digest: as bytes when it is lowercase hex (half the room), else as text.
+    fn push_digest(&mut self, text: &str) -> Span {
+        let is_hex = text.len() % 2 == 0
+            && text.len() <= 128
+            && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        if !is_hex {
+            return self.push(text);
+        }
+        let start = self.digests.len();
+        self.digests.resize(start + text.len() / 2, 0);
+        if hex::decode_to_slice(text, &mut self.digests[start..]).is_err() {
+            self.digests.truncate(start);
+            return self.push(text);
+        }
+        Span {
+            start: start as u32,
+            len: (text.len() / 2) as u32 | DIGEST,
+        }
     }
 
     pub fn list(&self, list: List) -> Option<impl Iterator<Item = &str>> {
@@ -341,11 +392,13 @@ pub fn parse(
         let rec = &chunks[chunk].recs[at];
         match rec.status {
             Status::Keep => {}
-            Status::Skip(field) => {
-                repodata.skipped.push((key.to_string(), field));
+            Status::Ignore => continue,
+            missing => {
+                if let Some(field) = missing.missing() {
+                    repodata.skipped.push((key.to_string(), field));
+                }
                 continue;
             }
-            Status::Ignore => continue,
         }
         if rec.slow {
             repodata.slow.push(SlowEntry {
@@ -371,11 +424,11 @@ fn give_twin_values(
     (twin_chunk, twin_at): (usize, usize),
 ) {
     let twin = &chunks[twin_chunk].recs[twin_at];
-    let md5 = (!twin.md5_other).then(|| chunks[twin_chunk].str(twin.md5).map(str::to_owned));
+    let md5 = (!twin.md5_other).then(|| chunks[twin_chunk].text(twin.md5).map(Cow::into_owned));
     let size = (!twin.size_other).then_some(twin.size);
     let target = &mut chunks[chunk];
     let md5_span = match &md5 {
-        Some(Some(text)) => Some(target.push(text)),
+        Some(Some(text)) => Some(target.push_digest(text)),
         Some(None) => Some(Span::NULL),
         None => None,
     };
@@ -463,10 +516,10 @@ pub fn duplicates(stores: &[&Repodata], with_fn: bool) -> Vec<(usize, usize, usi
     let mut keyed: Vec<(u64, usize, usize)> =
         Vec::with_capacity(stores.iter().map(|s| s.len).sum());
     for (n, store) in stores.iter().enumerate() {
-        for (index, (_, rec)) in store.records().enumerate() {
+        for (index, (chunk, rec)) in store.records().enumerate() {
             if !rec.slow {
                 let hash = if with_fn {
-                    rec.ident ^ rec.fn_hash.rotate_left(17)
+                    rec.ident ^ hash_of(&chunk.str(rec.fn_)).rotate_left(17)
                 } else {
                     rec.ident
                 };

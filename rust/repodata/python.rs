@@ -72,8 +72,8 @@ pub fn duplicates(
 }
 
 fn py_str<'py>(py: Python<'py>, chunk: &Chunk, span: Span) -> Bound<'py, PyAny> {
-    match chunk.str(span) {
-        Some(text) => PyString::new(py, text).into_any(),
+    match chunk.text(span) {
+        Some(text) => PyString::new(py, &text).into_any(),
         None => py.None().into_bound(py),
     }
 }
