@@ -514,3 +514,55 @@ def test_two_processes_loading_one_channel_share_one_download(
     for path in ("/conda-test/linux-64/repodata.json", "/conda-test/noarch/repodata.json"):
         assert http_channel.count(path) == 1  # the second process waited, then used the cache
     assert len(get_index([url], prepend=False, platform="linux-64", use_cache=True)) == 13
+
+
+# -- which channels, and what joins them -----------------------------------------------------
+
+
+def test_a_channel_url_ending_in_a_subdir_keeps_it() -> None:
+    index = get_index([_channel_url("channel-zlib") + "/osx-64"], prepend=False)
+    assert {r.subdir for r in index.values()} == {"osx-64"}
+
+
+def test_prepend_adds_the_configured_channels_after_the_given_ones(use_condarc: Any) -> None:
+    use_condarc(f"channels: [{_channel_url('main')}]\n")
+    index = get_index([_channel_url("channel-zlib")], platform="linux-64")
+    channels = [d.channel for d in index]
+    assert channels[0].endswith("/channel-zlib") and channels[-1].endswith("/channels/main")
+    assert len(index) == 2 + 322
+    assert len(get_index([_channel_url("channel-zlib")], prepend=False, platform="linux-64")) == 2
+
+
+def test_use_local_puts_the_local_build_channel_first(use_condarc: Any, tmp_path: Path) -> None:
+    import shutil
+
+    bld = tmp_path / "conda-bld"
+    shutil.copytree(DATA / "channels" / "main" / "noarch", bld / "noarch")
+    use_condarc(f"croot: {bld}\n")
+    index = get_index([_channel_url("channel-zlib")], prepend=False, platform="linux-64", use_local=True)
+    first = next(iter(index.values()))
+    assert first.channel.canonical_name == "local" and len(index) == 322 + 2
+
+
+def test_unknown_adds_the_package_cache_records(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pkgs_dir = tmp_path / "pkgs"
+    extracted = pkgs_dir / "zlib-1.2.11-h7b6447c_3" / "info"
+    extracted.mkdir(parents=True)
+    (index,) = [get_index([_channel_url("channel-zlib")], prepend=False, platform="linux-64")]
+    record = next(r for r in index.values() if r.name == "zlib")
+    (extracted / "repodata_record.json").write_text(json.dumps(record.dump()))
+    orphan = pkgs_dir / "orphan-1.0-0" / "info"
+    orphan.mkdir(parents=True)
+    orphan_record = {**record.dump(), "name": "orphan", "version": "1.0", "build": "0", "fn": "orphan-1.0-0.tar.bz2"}
+    orphan_record["url"] = orphan_record["url"].replace("zlib-1.2.11-h7b6447c_3.conda", "orphan-1.0-0.tar.bz2")
+    (orphan / "repodata_record.json").write_text(json.dumps(orphan_record))
+    monkeypatch.setenv("CONDA_PKGS_DIRS", str(pkgs_dir))
+    reset_context(())
+    with_cache = get_index([_channel_url("channel-zlib")], prepend=False, platform="linux-64", unknown=True)
+    assert len(with_cache) == len(index) + 1  # zlib was already there: only its record changes
+    zlib = next(r for r in with_cache.values() if r.name == "zlib")
+    assert type(zlib).__name__ == "PackageCacheRecord"
+    assert zlib.extracted_package_dir == str(pkgs_dir / "zlib-1.2.11-h7b6447c_3")
+    assert any(r.name == "orphan" for r in with_cache.values())
+    without = get_index([_channel_url("channel-zlib")], prepend=False, platform="linux-64")
+    assert len(without) == len(index)
