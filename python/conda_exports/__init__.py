@@ -113,6 +113,11 @@ _EXPORTS: dict[str, str] = {
     "cache_fn_url": "utils",
     # session
     "CondaSession": "session",
+    # download
+    "download": "download",
+    "TmpDownload": "download",
+    # plan
+    "display_actions": "plan",
     # remove
     "rm_rf": "remove",
     "delete_trash": "remove",
