@@ -113,9 +113,9 @@ _EXPORTS: dict[str, str] = {
     "cache_fn_url": "utils",
     # session
     "CondaSession": "session",
-    # download
-    "download": "download",
-    "TmpDownload": "download",
+    # transfer (not "download": the module would shadow the function of that name)
+    "download": "transfer",
+    "TmpDownload": "transfer",
     # plan
     "display_actions": "plan",
     # remove
