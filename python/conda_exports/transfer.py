@@ -144,10 +144,11 @@ def _check_clobber(shown: str, dst: str) -> None:
 
 
 class _Digests:
-    """md5 / sha256 of a stream, computed on a thread of its own while the caller reads and writes.
+    """md5 / sha256 of a stream, each computed on a thread of its own while the caller reads and writes.
 
-    ``hashlib`` releases the GIL on large updates, so the hashing overlaps the network and
-    the disk. ``feed_file`` hashes the start of the stream from a file (a resumed partial).
+    ``hashlib`` releases the GIL on large updates, so the hashing overlaps the network, the
+    disk and the other digest. ``feed_file`` hashes the start of the stream from a file (a
+    resumed partial file).
     """
 
     _STOP = object()
@@ -156,59 +157,69 @@ class _Digests:
         import hashlib
 
         self._hashers = {name: hashlib.new(name) for name in algorithms}
-        self._queue: queue.Queue[Any] = queue.Queue(maxsize=16)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._work, name="conda-exports-hash", daemon=True)
-        self._thread.start()
+        self._queues: list[queue.Queue[Any]] = []
+        self._threads: list[threading.Thread] = []
+        self._errors: list[BaseException] = []
+        for hasher in self._hashers.values():
+            pending: queue.Queue[Any] = queue.Queue(maxsize=16)
+            thread = threading.Thread(
+                target=self._work, args=(hasher.update, pending), name="conda-exports-hash", daemon=True
+            )
+            thread.start()
+            self._queues.append(pending)
+            self._threads.append(thread)
 
-    def _work(self) -> None:
-        updates = [hasher.update for hasher in self._hashers.values()]
+    def _work(self, update: Any, pending: queue.Queue[Any]) -> None:
+        failed = False
         while True:
-            item = self._queue.get()
+            item = pending.get()
             if item is self._STOP:
                 return
-            if self._error is not None:
+            if failed:
                 continue  # keep draining so the producer never blocks
             try:
                 if isinstance(item, tuple):
-                    self._hash_file(updates, *item)
+                    self._hash_file(update, *item)
                 else:
-                    for update in updates:
-                        update(item)
+                    update(item)
             except BaseException as exc:  # reported by result()
-                self._error = exc
+                self._errors.append(exc)
+                failed = True
 
     @staticmethod
-    def _hash_file(updates: list[Any], path: str, length: int) -> None:
+    def _hash_file(update: Any, path: str, length: int) -> None:
         with open(path, "rb") as fh:
             left = length
             while left:
                 block = fh.read(min(CHUNK, left))
                 if not block:
                     raise OSError(f"{path} is shorter than {length} bytes")
-                for update in updates:
-                    update(block)
+                update(block)
                 left -= len(block)
 
     def feed(self, chunk: bytes) -> None:
-        self._queue.put(chunk)
+        for pending in self._queues:
+            pending.put(chunk)
 
     def feed_file(self, path: str, length: int) -> None:
-        self._queue.put((path, length))
+        for pending in self._queues:
+            pending.put((path, length))
 
     def result(self) -> dict[str, str]:
         """The hex digests, once everything fed has been hashed."""
         self.close()
-        if self._error is not None:
-            if isinstance(self._error, OSError):
-                raise CondaError(f"could not hash the download: {self._error}")
-            raise self._error
+        if self._errors:
+            error = self._errors[0]
+            if isinstance(error, OSError):
+                raise CondaError(f"could not hash the download: {error}")
+            raise error
         return {name: hasher.hexdigest() for name, hasher in self._hashers.items()}
 
     def close(self) -> None:
-        if self._thread.is_alive():
-            self._queue.put(self._STOP)
-            self._thread.join()
+        for pending, thread in zip(self._queues, self._threads):
+            if thread.is_alive():
+                pending.put(self._STOP)
+                thread.join()
 
 
 class _NoDigests:
