@@ -1,8 +1,8 @@
 """``download`` and ``TmpDownload``: verified, resumable, atomic file transfers.
 
 ``download(url, dst_path, ...)`` fetches an http(s) or ``file://`` URL into
-``dst_path + ".partial"`` while hashing it (md5 and/or sha256, on a second thread, so
-hashing overlaps the network and the disk) and counting bytes. Only a transfer that
+``dst_path + ".partial"`` while hashing it (md5 and/or sha256, each on a thread of its
+own, so hashing overlaps the network and the disk) and counting bytes. Only a transfer that
 matches every expectation given (sha256, md5, size, checked in conda's order) is flushed,
 fsynced and renamed onto ``dst_path``; a file already there is replaced only then.
 
