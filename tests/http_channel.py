@@ -3,9 +3,13 @@
 Each path serves a ``Resource``: a body (sent as is, or gzip-encoded when the client
 accepts it), optional ``ETag`` / ``Last-Modified`` (a matching ``If-None-Match`` /
 ``If-Modified-Since`` gets a 304), ``Cache-Control``, a fixed status (404, 401, ...),
-and a queue of one-off ``failures`` consumed first: a status code (``500``) or ``"cut"``
-(headers announce the whole body, half of it is sent, the connection closes). Unknown
-paths are 404. Every request is counted per path and kept with its headers.
+and a queue of one-off ``failures`` consumed first: a status code (``500``), a status with
+headers (``(429, {"Retry-After": "1"})``), ``"cut"`` (headers announce the whole body, half
+of it is sent, the connection closes) or ``"stall"`` (half is sent, then nothing for
+``stall`` seconds, then the connection closes). With ``ranges`` a ``Range: bytes=N-``
+request gets a 206 (or a 416 past the end; an ``If-Range`` that is not the ``ETag`` gets
+the whole body); a non-200 ``status`` is sent with ``headers`` (a redirect's ``Location``).
+Unknown paths are 404. Every request is counted per path and kept with its headers.
 
     with HTTPChannel() as server:
         server.add_repodata("/chan/linux-64", body, zst=True, etag='"v1"')
@@ -29,7 +33,7 @@ from typing import Any, Union
 
 REPODATA = Path(__file__).parent / "data" / "channel-zlib" / "linux-64" / "repodata.json"
 
-Failure = Union[int, str]
+Failure = Union[int, str, "tuple[int, dict[str, str]]"]
 
 
 @dataclass
@@ -47,6 +51,10 @@ class Resource:
     delay: float = 0.0
     #: extra response headers
     headers: dict[str, str] = field(default_factory=dict)
+    #: answer ``Range: bytes=N-`` requests with a 206 (as servers with ``Accept-Ranges: bytes`` do)
+    ranges: bool = False
+    #: seconds a "stall" failure waits after the first half of the body
+    stall: float = 1.0
 
 
 @dataclass
@@ -62,6 +70,16 @@ def compress_zst(data: bytes) -> bytes:
     return zstandard.ZstdCompressor().compress(data)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Says nothing when a client hangs up mid-reply (the download tests cut and time out on purpose)."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class HTTPChannel:
     """A threaded HTTP/1.0 server on 127.0.0.1 (a free port) serving ``resources``; a context manager."""
 
@@ -70,7 +88,7 @@ class HTTPChannel:
         self.requests: list[Request] = []
         self.counts: Counter[str] = Counter()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        self._server = _QuietServer(("127.0.0.1", 0), _make_handler(self))
         self._server.daemon_threads = True
         # a short poll interval: shutdown() waits for it, once per test
         self._thread = threading.Thread(
@@ -159,8 +177,11 @@ def _make_handler(channel: HTTPChannel) -> type[BaseHTTPRequestHandler]:
             if isinstance(failure, int):
                 self._reply(failure, b"server error", {"Content-Type": "text/plain"})
                 return
+            if isinstance(failure, tuple):
+                self._reply(failure[0], b"server error", {"Content-Type": "text/plain", **failure[1]})
+                return
             if resource.status != 200:
-                self._reply(resource.status, resource.body, {"Content-Type": resource.content_type})
+                self._reply(resource.status, resource.body, {"Content-Type": resource.content_type, **resource.headers})
                 return
             validators = {"ETag": resource.etag, "Last-Modified": resource.last_modified}
             extra = {k: v for k, v in validators.items() if v}
@@ -175,12 +196,32 @@ def _make_handler(channel: HTTPChannel) -> type[BaseHTTPRequestHandler]:
                 body = gzip.compress(body)
                 extra["Content-Encoding"] = "gzip"
             extra["Content-Type"] = resource.content_type
+            status = 200
+            if resource.ranges:
+                extra["Accept-Ranges"] = "bytes"
+                status, body = self._range(resource, headers, body, extra)
             if resource.delay:
                 time.sleep(resource.delay)
-            if failure == "cut":
-                self._reply(200, body, extra, cut=True)
+            if failure in ("cut", "stall"):
+                self._reply(status, body, extra, cut=True, stall=resource.stall if failure == "stall" else 0.0)
                 return
-            self._reply(200, body, extra)
+            self._reply(status, body, extra)
+
+        def _range(
+            self, resource: Resource, headers: dict[str, str], body: bytes, extra: dict[str, str]
+        ) -> tuple[int, bytes]:
+            wanted = headers.get("range", "")
+            if not wanted.startswith("bytes=") or not wanted.endswith("-"):
+                return 200, body
+            if_range = headers.get("if-range")
+            if if_range is not None and if_range not in (resource.etag, resource.last_modified):
+                return 200, body
+            start = int(wanted[len("bytes=") : -1])
+            if start >= len(body):
+                extra["Content-Range"] = f"bytes */{len(body)}"
+                return 416, b""
+            extra["Content-Range"] = f"bytes {start}-{len(body) - 1}/{len(body)}"
+            return 206, body[start:]
 
         def _not_modified(self, resource: Resource, headers: dict[str, str]) -> bool:
             if resource.etag and headers.get("if-none-match") == resource.etag:
@@ -188,7 +229,9 @@ def _make_handler(channel: HTTPChannel) -> type[BaseHTTPRequestHandler]:
             since = headers.get("if-modified-since")
             return bool(resource.last_modified and since == resource.last_modified and "if-none-match" not in headers)
 
-        def _reply(self, status: int, body: bytes, headers: dict[str, str], cut: bool = False) -> None:
+        def _reply(
+            self, status: int, body: bytes, headers: dict[str, str], cut: bool = False, stall: float = 0.0
+        ) -> None:
             self.send_response(status)
             for key, value in headers.items():
                 self.send_header(key, value)
@@ -200,6 +243,8 @@ def _make_handler(channel: HTTPChannel) -> type[BaseHTTPRequestHandler]:
             if cut:
                 self.wfile.write(body[: len(body) // 2])
                 self.wfile.flush()
+                if stall:
+                    time.sleep(stall)
                 self.close_connection = True
                 return
             self.wfile.write(body)

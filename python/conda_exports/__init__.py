@@ -113,6 +113,11 @@ _EXPORTS: dict[str, str] = {
     "cache_fn_url": "utils",
     # session
     "CondaSession": "session",
+    # transfer (not "download": the module would shadow the function of that name)
+    "download": "transfer",
+    "TmpDownload": "transfer",
+    # plan
+    "display_actions": "plan",
     # remove
     "rm_rf": "remove",
     "delete_trash": "remove",

@@ -1,4 +1,4 @@
-"""The ``conda-exports`` command line: ``hash``, ``verify``, ``rm``, ``index``."""
+"""The ``conda-exports`` command line: ``hash``, ``verify``, ``rm``, ``index``, ``download``."""
 
 from __future__ import annotations
 
@@ -42,7 +42,31 @@ def _parser() -> argparse.ArgumentParser:
     index_cmd.add_argument("channels", nargs="+", metavar="CHANNEL", help="a name, URL or local directory")
     index_cmd.add_argument("--platform", help="the subdir besides noarch (default: this machine's)")
     index_cmd.add_argument("--use-cache", action="store_true", help="do not ask servers when a cache exists")
+    download_cmd = commands.add_parser(
+        "download",
+        help="download a URL to a file, verified against the checksums given (exit 1 on mismatch); "
+        "the file appears only when it matches",
+    )
+    download_cmd.add_argument("url", metavar="URL", help="an http(s) or file:// URL")
+    download_cmd.add_argument("dest", metavar="DEST", help="the file to write")
+    download_cmd.add_argument("--sha256")
+    download_cmd.add_argument("--md5")
+    download_cmd.add_argument("--size", type=int)
+    download_cmd.add_argument("--retries", type=int, default=3)
     return parser
+
+
+def _download(args: argparse.Namespace) -> int:
+    from .exceptions import ChecksumMismatchError
+    from .transfer import download
+
+    try:
+        download(args.url, args.dest, md5sum=args.md5, sha256=args.sha256, size=args.size, retries=args.retries)
+    except ChecksumMismatchError as exc:
+        print(f"conda-exports download: {exc}", file=sys.stderr, end="")
+        return 1
+    print(args.dest)
+    return 0
 
 
 def _index(args: argparse.Namespace) -> int:
@@ -89,7 +113,7 @@ def _rm(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"hash": _hash, "verify": _verify, "rm": _rm, "index": _index}[args.command]
+    handler = {"hash": _hash, "verify": _verify, "rm": _rm, "index": _index, "download": _download}[args.command]
     try:
         return handler(args)
     except (CondaError, OSError, ValueError) as exc:

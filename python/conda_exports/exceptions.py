@@ -926,3 +926,32 @@ class RepodataDecodeError(CondaError, ValueError):
 
 class RepodataWarning(UserWarning):
     """Something in a channel's repodata was left out or does not match its channel."""
+
+
+class ClobberError(CondaError):
+    """A path is in the way. ``path_conflict`` is the setting in force (conda shows it as a
+    ``ClobberWarning`` when that is ``warn``)."""
+
+    def __init__(self, message: Any, path_conflict: Any, **kwargs: Any) -> None:
+        self.path_conflict = path_conflict
+        super().__init__(message, **kwargs)
+
+    def __repr__(self) -> str:
+        kind = "ClobberWarning" if str(self.path_conflict) == "warn" else "ClobberError"
+        return f"{kind}: {self}\n"
+
+
+class BasicClobberError(ClobberError):
+    """``download`` was asked to replace an existing file while ``path_conflict`` is ``prevent``."""
+
+    def __init__(self, source_path: Any, target_path: Any, path_conflict: Any) -> None:
+        message = _dals(
+            """
+            Conda was asked to clobber an existing path.
+              source path: %(source_path)s
+              target path: %(target_path)s
+            """
+        )
+        if str(path_conflict) == "prevent":
+            message += "Conda no longer clobbers existing paths without the use of the --clobber option\n."
+        super().__init__(message, path_conflict, target_path=target_path, source_path=source_path)
