@@ -208,6 +208,17 @@ pub struct Chunk {
 /// Marks a `Span` into `Chunk::digests` (its length in bytes below this bit).
 const DIGEST: u32 = 1 << 30;
 
+/// The value of a lowercase hex digit, 0xFF for any other byte.
+const HEX_VALUE: [u8; 256] = {
+    let mut table = [0xFF; 256];
+    let mut digit = 0;
+    while digit < 16 {
+        table[b"0123456789abcdef"[digit] as usize] = digit as u8;
+        digit += 1;
+    }
+    table
+};
+
 impl Chunk {
     /// A string of the arena; None for an absent or null value (and for a digest: see `text`).
     pub fn str(&self, span: Span) -> Option<&str> {
@@ -232,22 +243,28 @@ impl Chunk {
 
     /// A digest: as bytes when it is lowercase hex (half the room), else as text.
     fn push_digest(&mut self, text: &str) -> Span {
-        let is_hex = text.len() % 2 == 0
-            && text.len() <= 128
-            && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        if !is_hex {
-            return self.push(text);
-        }
+        let bytes = text.as_bytes();
         let start = self.digests.len();
-        self.digests.resize(start + text.len() / 2, 0);
-        if hex::decode_to_slice(text, &mut self.digests[start..]).is_err() {
+        if bytes.len() % 2 == 0 && bytes.len() <= 128 {
+            self.digests.reserve(bytes.len() / 2);
+            let mut lowercase_hex = true;
+            for pair in bytes.chunks_exact(2) {
+                let (high, low) = (HEX_VALUE[pair[0] as usize], HEX_VALUE[pair[1] as usize]);
+                if (high | low) > 0x0F {
+                    lowercase_hex = false;
+                    break;
+                }
+                self.digests.push(high << 4 | low);
+            }
+            if lowercase_hex {
+                return Span {
+                    start: start as u32,
+                    len: (bytes.len() / 2) as u32 | DIGEST,
+                };
+            }
             self.digests.truncate(start);
-            return self.push(text);
         }
-        Span {
-            start: start as u32,
-            len: (text.len() / 2) as u32 | DIGEST,
-        }
+        self.push(text)
     }
 
     pub fn list(&self, list: List) -> Option<impl Iterator<Item = &str>> {
