@@ -697,6 +697,21 @@ mod tests {
     }
 
     #[test]
+    fn digests_come_back_as_given() {
+        let md5 = "0123456789abcdef0123456789abcdef";
+        let text = format!(
+            r#"{{"packages": {{"a-1-0.tar.bz2": {{"name": "a", "version": "1", "build": "0", "build_number": 0,
+                "md5": "{md5}", "sha256": "ABCDEF", "legacy_bz2_md5": "abc"}}}}}}"#
+        );
+        let data = parse_str(&text).expect("valid");
+        let (chunk, rec) = data.locate(0).expect("record");
+        assert_eq!(chunk.text(rec.md5).as_deref(), Some(md5));
+        assert_eq!(chunk.str(rec.md5), None, "a digest is not arena text");
+        assert_eq!(chunk.text(rec.sha256).as_deref(), Some("ABCDEF"));
+        assert_eq!(chunk.text(rec.legacy_bz2_md5).as_deref(), Some("abc"));
+    }
+
+    #[test]
     fn plain_dist_names() {
         assert!(is_plain_dist("zlib-1.2.11-h7b6447c_3.conda"));
         assert!(is_plain_dist("zlib-1.2.11-3.tar.bz2"));
