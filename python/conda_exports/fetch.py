@@ -50,12 +50,9 @@ from ._url import redact_url, url_to_path
 from .constants import REPODATA_FN
 from .context import context
 from .exceptions import (
-    CondaDependencyError,
     CondaError,
     CondaHTTPError,
-    CondaSSLError,
     CondaValueError,
-    ProxyError,
     UnavailableInvalidChannel,
     ZstdDecompressionError,
     from_oserror,
@@ -468,23 +465,12 @@ class _Job:
 
     def _connection_error(self, exc: BaseException | str) -> CondaError:
         """conda's translation of a failure without a usable response (conda names ``repodata.json`` even for ``.zst``)."""
-        import requests
+        from .session import request_error
 
+        known = request_error(exc) if isinstance(exc, BaseException) else None
+        if known is not None:
+            return known
         text = redact_url(str(exc))
-        if isinstance(exc, requests.exceptions.ProxyError):
-            return ProxyError()
-        if isinstance(exc, requests.exceptions.InvalidSchema) and "SOCKS" in text:
-            return CondaDependencyError(
-                "Requests has identified that your current working environment is configured\n"
-                "to use a SOCKS proxy, but pysocks is not installed.  To proceed, remove your\n"
-                "proxy configuration, run `conda install pysocks`, and then you can re-enable\n"
-                "your proxy configuration.\n"
-            )
-        if isinstance(exc, requests.exceptions.SSLError):
-            return CondaSSLError(
-                "Encountered an SSL error. Most likely a certificate verification issue.\n\nException: %(detail)s\n",
-                detail=text,
-            )
         error = self._http_error(CondaHTTPError, self.repodata_url, _generic_help(self.subdir_url) + f"\n{text}\n")
         error._caused_by = text
         return error

@@ -160,20 +160,54 @@ class CondaSession(requests.Session):
 _local = threading.local()
 
 
-def get_session(url: str) -> CondaSession:
+def get_session(url: str, *, retries: bool = True) -> CondaSession:
     """The session for ``url``: one per thread, made on first use and again after ``reset_context()``.
 
     conda picks an auth handler per channel from ``channel_settings`` plugins; there are no
-    plugins here, so every URL shares the thread's session.
+    plugins here, so every URL shares the thread's session. ``retries=False`` gives the
+    thread's other session, whose adapters never retry (for callers that count attempts).
     """
     # reset_context() gives the context a new settings cache; a session made under the old one is stale
     context._ensure_loaded()
     generation = context._cache
-    cached = getattr(_local, "session", None)
+    sessions = getattr(_local, "sessions", None)
+    if sessions is None:
+        sessions = _local.sessions = {}
+    cached = sessions.get(retries)
     if cached is not None and cached[0] is generation:
         return cached[1]
     if cached is not None:
         cached[1].close()
     session = CondaSession()
-    _local.session = (generation, session)
+    if not retries:
+        from urllib3.util.retry import Retry
+
+        for prefix in ("http://", "https://"):
+            adapter = session.get_adapter(prefix)
+            if isinstance(adapter, HTTPAdapter):
+                adapter.max_retries = Retry(0, read=False)
+    sessions[retries] = (generation, session)
     return session
+
+
+def request_error(exc: BaseException) -> Any:
+    """conda's exception for a proxy, SOCKS or SSL failure of a request (None for another
+    failure, which the caller words itself); the URLs in it are redacted."""
+    from .exceptions import CondaDependencyError, CondaSSLError, ProxyError
+
+    text = redact_url(str(exc))
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return ProxyError()
+    if isinstance(exc, requests.exceptions.InvalidSchema) and "SOCKS" in text:
+        return CondaDependencyError(
+            "Requests has identified that your current working environment is configured\n"
+            "to use a SOCKS proxy, but pysocks is not installed.  To proceed, remove your\n"
+            "proxy configuration, run `conda install pysocks`, and then you can re-enable\n"
+            "your proxy configuration.\n"
+        )
+    if isinstance(exc, requests.exceptions.SSLError):
+        return CondaSSLError(
+            "Encountered an SSL error. Most likely a certificate verification issue.\n\nException: %(detail)s\n",
+            detail=text,
+        )
+    return None

@@ -41,12 +41,9 @@ from .context import context
 from .exceptions import (
     BasicClobberError,
     ChecksumMismatchError,
-    CondaDependencyError,
     CondaError,
     CondaHTTPError,
-    CondaSSLError,
     CondaValueError,
-    ProxyError,
     from_oserror,
 )
 from .hashing import _expected_hex, _expected_size
@@ -372,7 +369,9 @@ class _Transfer:
         if self.url[:5].lower() == "file:":
             self._copy_local(fh)
             return
-        session = self.session if self.session is not None else _download_session()
+        from .session import get_session
+
+        session = self.session if self.session is not None else get_session(self.url, retries=False)
         failures = 0
         while True:
             try:
@@ -529,25 +528,13 @@ class _Transfer:
         return _Retry(exc)
 
     def _connection_error(self, exc: BaseException) -> CondaError:
-        import requests
-
         from .fetch import _scrubbed
+        from .session import request_error
 
+        known = request_error(exc)
+        if known is not None:
+            return known
         text = redact_url(str(exc))
-        if isinstance(exc, requests.exceptions.ProxyError):
-            return ProxyError()
-        if isinstance(exc, requests.exceptions.InvalidSchema) and "SOCKS" in text:
-            return CondaDependencyError(
-                "Requests has identified that your current working environment is configured\n"
-                "to use a SOCKS proxy, but pysocks is not installed.  To proceed, remove your\n"
-                "proxy configuration, run `conda install pysocks`, and then you can re-enable\n"
-                "your proxy configuration.\n"
-            )
-        if isinstance(exc, requests.exceptions.SSLError):
-            return CondaSSLError(
-                "Encountered an SSL error. Most likely a certificate verification issue.\n\nException: %(detail)s\n",
-                detail=text,
-            )
         error = CondaHTTPError(f"{_HELP}{text}\n", self.shown, None, None, None, caused_by=text)
         return _scrubbed(error)
 
@@ -621,37 +608,6 @@ def _fsync_directory(path: str) -> None:
         pass
     finally:
         os.close(fd)
-
-
-# -- the session ------------------------------------------------------------------------------
-
-_local = threading.local()
-
-
-def _download_session() -> Any:
-    """A ``CondaSession`` per thread whose adapters do not retry: ``download`` counts the attempts itself.
-
-    Rebuilt after ``reset_context()``, as ``get_session``'s is.
-    """
-    from requests.adapters import HTTPAdapter
-    from urllib3.util.retry import Retry
-
-    from .session import CondaSession
-
-    context._ensure_loaded()
-    generation = context._cache
-    cached = getattr(_local, "session", None)
-    if cached is not None and cached[0] is generation:
-        return cached[1]
-    if cached is not None:
-        cached[1].close()
-    session = CondaSession()
-    for prefix in ("http://", "https://"):
-        adapter = session.get_adapter(prefix)
-        if isinstance(adapter, HTTPAdapter):
-            adapter.max_retries = Retry(0, read=False)
-    _local.session = (generation, session)
-    return session
 
 
 # -- TmpDownload ------------------------------------------------------------------------------
