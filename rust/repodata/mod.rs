@@ -267,6 +267,19 @@ impl Chunk {
         self.push(text)
     }
 
+    /// The spans of a list's items (None for an absent list).
+    pub fn list_spans(&self, list: List) -> Option<&[Span]> {
+        if list.len == u32::MAX {
+            return None;
+        }
+        let start = list.start as usize;
+        Some(
+            self.items
+                .get(start..start + list.len as usize)
+                .unwrap_or(&[]),
+        )
+    }
+
     pub fn list(&self, list: List) -> Option<impl Iterator<Item = &str>> {
         if list.len == u32::MAX {
             return None;

@@ -1,7 +1,9 @@
 //! The Python face of the repodata store.
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
+
+use rustc_hash::FxHashMap;
 
 use pyo3::exceptions::{PyIndexError, PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
@@ -30,6 +32,9 @@ struct Shared {
 pub struct RepodataStore {
     data: Repodata,
     shared: OnceLock<Shared>,
+    /// Python strings made for stored-once values (names, specs, licenses), by chunk and
+    /// place: every record reading one gets the same object.
+    strings: Mutex<FxHashMap<u64, Py<PyString>>>,
 }
 
 fn to_pyerr(py: Python<'_>, err: RepodataError) -> PyErr {
@@ -56,6 +61,7 @@ pub fn parse_repodata(
     Ok(RepodataStore {
         data,
         shared: OnceLock::new(),
+        strings: Mutex::default(),
     })
 }
 
@@ -78,22 +84,14 @@ fn py_str<'py>(py: Python<'py>, chunk: &Chunk, span: Span) -> Bound<'py, PyAny> 
     }
 }
 
-fn py_list<'py>(py: Python<'py>, chunk: &Chunk, list: List) -> PyResult<Option<Bound<'py, PyAny>>> {
-    match chunk.list(list) {
-        Some(items) => {
-            let items: Vec<Bound<'py, PyString>> = items.map(|s| PyString::new(py, s)).collect();
-            let tuple = PyTuple::new(py, items)?;
-            // SAFETY: `tuple` is a live object we hold a reference to, and the call needs
-            // the GIL, which `py` proves. A tuple of strings can never be part of a
-            // reference cycle, so the cycle collector has nothing to find in it; CPython
-            // itself untracks such tuples at its next collection. Untracked, it keeps the
-            // instance dict it is stored in untracked too: reading fields of 600k records
-            // then adds nothing for the collector to walk.
-            unsafe { pyo3::ffi::PyObject_GC_UnTrack(tuple.as_ptr().cast()) };
-            Ok(Some(tuple.into_any()))
-        }
-        None => Ok(None),
-    }
+/// Leaves a tuple of strings out of the cycle collector's walks.
+fn untrack(tuple: &Bound<'_, PyTuple>) {
+    // SAFETY: `tuple` is a live object we hold a reference to, and the call needs the GIL,
+    // which the `Bound` proves. A tuple of strings can never be part of a reference cycle,
+    // so the cycle collector has nothing to find in it; CPython itself untracks such tuples
+    // at its next collection. Untracked, it keeps the instance dict it is stored in
+    // untracked too: reading fields of 600k records then adds nothing for the collector.
+    unsafe { pyo3::ffi::PyObject_GC_UnTrack(tuple.as_ptr().cast()) };
 }
 
 /// An instance of `tuple_type` (a heap type derived from tuple) holding three strings,
@@ -143,10 +141,56 @@ impl RepodataStore {
             .ok_or_else(|| PyRuntimeError::new_err("the repodata store is not bound yet"))
     }
 
-    fn record(&self, index: usize) -> PyResult<(&Chunk, &Rec)> {
+    fn record(&self, index: usize) -> PyResult<(u32, &Chunk, &Rec)> {
+        let chunk_id = self.data.order.get(index).map_or(0, |&(chunk, _)| chunk);
         self.data
             .locate(index)
+            .map(|(chunk, rec)| (chunk_id, chunk, rec))
             .ok_or_else(|| PyIndexError::new_err(format!("no record {index}")))
+    }
+
+    /// The Python string of a stored-once value, made on first use and then shared.
+    fn shared_str<'py>(
+        &self,
+        py: Python<'py>,
+        chunk_id: u32,
+        chunk: &Chunk,
+        span: Span,
+    ) -> Bound<'py, PyAny> {
+        let Some(text) = chunk.str(span) else {
+            return py_str(py, chunk, span);
+        };
+        let key = u64::from(chunk_id) << 32 | u64::from(span.start);
+        // the GIL is held throughout and nothing here calls back into this store
+        let mut strings = self
+            .strings
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(string) = strings.get(&key) {
+            return string.bind(py).clone().into_any();
+        }
+        let string = PyString::new(py, text);
+        strings.insert(key, string.clone().unbind());
+        string.into_any()
+    }
+
+    fn shared_list<'py>(
+        &self,
+        py: Python<'py>,
+        chunk_id: u32,
+        chunk: &Chunk,
+        list: List,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let Some(spans) = chunk.list_spans(list) else {
+            return Ok(None);
+        };
+        let items: Vec<Bound<'py, PyAny>> = spans
+            .iter()
+            .map(|&span| self.shared_str(py, chunk_id, chunk, span))
+            .collect();
+        let tuple = PyTuple::new(py, items)?;
+        untrack(&tuple);
+        Ok(Some(tuple.into_any()))
     }
 
     /// Field `name` of record `index`, None when the record has no such field.
@@ -157,14 +201,16 @@ impl RepodataStore {
         name: &str,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
         let shared = self.shared()?;
-        let (chunk, rec) = self.record(index)?;
-        self.value(py, shared, chunk, rec, name)
+        let (chunk_id, chunk, rec) = self.record(index)?;
+        self.value(py, shared, chunk_id, chunk, rec, name)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn value<'py>(
         &self,
         py: Python<'py>,
         shared: &Shared,
+        chunk_id: u32,
         chunk: &Chunk,
         rec: &Rec,
         name: &str,
@@ -172,9 +218,12 @@ impl RepodataStore {
         let string = |span: Span| -> Option<Bound<'py, PyAny>> {
             (span != Span::ABSENT).then(|| py_str(py, chunk, span))
         };
+        let stored_once = |span: Span| -> Option<Bound<'py, PyAny>> {
+            (span != Span::ABSENT).then(|| self.shared_str(py, chunk_id, chunk, span))
+        };
         Ok(match name {
-            "name" => string(rec.name),
-            "version" => string(rec.version),
+            "name" => stored_once(rec.name),
+            "version" => stored_once(rec.version),
             "build" => string(rec.build),
             "build_number" => Some(rec.build_number.into_pyobject(py)?.into_any()),
             "fn" => string(rec.fn_),
@@ -185,15 +234,15 @@ impl RepodataStore {
             "md5" => string(rec.md5),
             "sha256" => string(rec.sha256),
             "legacy_bz2_md5" => string(rec.legacy_bz2_md5),
-            "license" => string(rec.license),
-            "license_family" => string(rec.license_family),
+            "license" => stored_once(rec.license),
+            "license_family" => stored_once(rec.license_family),
             "date" => string(rec.date),
-            "preferred_env" => string(rec.preferred_env),
-            "python_site_packages_path" => string(rec.python_site_packages_path),
-            "depends" => py_list(py, chunk, rec.depends)?,
-            "constrains" => py_list(py, chunk, rec.constrains)?,
-            "track_features" => py_list(py, chunk, rec.track_features)?,
-            "features" => py_list(py, chunk, rec.features)?,
+            "preferred_env" => stored_once(rec.preferred_env),
+            "python_site_packages_path" => stored_once(rec.python_site_packages_path),
+            "depends" => self.shared_list(py, chunk_id, chunk, rec.depends)?,
+            "constrains" => self.shared_list(py, chunk_id, chunk, rec.constrains)?,
+            "track_features" => self.shared_list(py, chunk_id, chunk, rec.track_features)?,
+            "features" => self.shared_list(py, chunk_id, chunk, rec.features)?,
             "size" => match rec.size {
                 Opt::Some(n) => Some(n.into_pyobject(py)?.into_any()),
                 _ => None,
@@ -345,8 +394,8 @@ impl RepodataStore {
     /// Field `name` of record `index`, or the bound `absent` sentinel.
     fn get<'py>(&self, py: Python<'py>, index: usize, name: &str) -> PyResult<Bound<'py, PyAny>> {
         let shared = self.shared()?;
-        let (chunk, rec) = self.record(index)?;
-        match self.value(py, shared, chunk, rec, name)? {
+        let (chunk_id, chunk, rec) = self.record(index)?;
+        match self.value(py, shared, chunk_id, chunk, rec, name)? {
             Some(value) => Ok(value),
             None => Ok(shared.absent.bind(py).clone()),
         }
@@ -355,10 +404,10 @@ impl RepodataStore {
     /// Every field record `index` has, as a dict in the order of the bound field names.
     fn fields<'py>(&self, py: Python<'py>, index: usize) -> PyResult<Bound<'py, PyDict>> {
         let shared = self.shared()?;
-        let (chunk, rec) = self.record(index)?;
+        let (chunk_id, chunk, rec) = self.record(index)?;
         let out = PyDict::new(py);
         for name in &shared.field_names {
-            if let Some(value) = self.value(py, shared, chunk, rec, name)? {
+            if let Some(value) = self.value(py, shared, chunk_id, chunk, rec, name)? {
                 out.set_item(name, value)?;
             }
         }
