@@ -354,8 +354,11 @@ def test_installed_packages_join_the_index(tmp_path: Path) -> None:
         (meta / record.name).write_bytes(record.read_bytes())
     plain = get_index([_channel_url("channel-zlib")], prepend=False, platform="linux-64")
     index = get_index([_channel_url("channel-zlib")], prepend=False, platform="linux-64", prefix=str(tmp_path))
-    installed = len(list(meta.glob("*.json")))
-    assert len(index) == len(plain) + installed
+    # conda's PrefixData keeps one record per name: the later of the two ca-certificates files
+    names = {p.name.rsplit("-", 2)[0] for p in meta.glob("*.json")}
+    assert len(index) == len(plain) + len(names)
+    ca = [r for r in index.values() if r.name == "ca-certificates"]
+    assert [r.version for r in ca] == ["2024.2.2"]
 
 
 # -- over HTTP: the same index as from the files, conda's cache, errors naming the URL -----------
@@ -566,3 +569,13 @@ def test_unknown_adds_the_package_cache_records(tmp_path: Path, monkeypatch: pyt
     assert any(r.name == "orphan" for r in with_cache.values())
     without = get_index([_channel_url("channel-zlib")], prepend=False, platform="linux-64")
     assert len(without) == len(index)
+
+
+def test_an_installed_record_under_another_file_name_is_left_out(tmp_path: Path) -> None:
+    meta = tmp_path / "conda-meta"
+    meta.mkdir()
+    source = DATA / "models" / "conda-meta" / "zlib-1.2.11-hf3cbc9b_2.json"
+    (meta / "renamed.json").write_bytes(source.read_bytes())
+    plain = get_index([_channel_url("channel-zlib")], prepend=False, platform="linux-64")
+    index = get_index([_channel_url("channel-zlib")], prepend=False, platform="linux-64", prefix=str(tmp_path))
+    assert len(index) == len(plain)

@@ -128,7 +128,9 @@ def _dedupe_by_hashing(group: list[_Subdir], removed: dict[int, set[int]]) -> No
 
 
 def _prefix_records(prefix: str) -> list[Any]:
-    """The installed packages of ``prefix`` (its ``conda-meta/*.json``), in name order."""
+    """The installed packages of ``prefix``, as conda's ``PrefixData`` has them: one record per
+    package name from ``conda-meta/*.json`` (read in file-name order, so the later file of a
+    name wins), a file not named ``name-version-build.json`` after its record left out."""
     import json
 
     from .exceptions import CorruptedEnvironmentError
@@ -139,16 +141,22 @@ def _prefix_records(prefix: str) -> list[Any]:
         names = sorted(name for name in os.listdir(meta) if name.endswith(".json"))
     except (FileNotFoundError, NotADirectoryError):
         return []
-    records = []
+    by_name: dict[str, Any] = {}
     for name in names:
         path = os.path.join(meta, name)
         try:
             with open(path, "rb") as file:
                 data = json.loads(file.read())
-            records.append(PrefixRecord(**data))
+            record = PrefixRecord(**data)
         except (ValueError, TypeError, UnicodeDecodeError):
             raise CorruptedEnvironmentError(prefix, name) from None
-    return records
+        if name != f"{record.name}-{record.version}-{record.build}.json":
+            import logging
+
+            logging.getLogger(__name__).warning("Ignoring conda-meta file '%s' with incorrect name", path)
+            continue
+        by_name[record.name] = record
+    return list(by_name.values())
 
 
 def _cache_records() -> list[Any]:
