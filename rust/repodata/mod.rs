@@ -281,14 +281,7 @@ impl Chunk {
     }
 
     pub fn list(&self, list: List) -> Option<impl Iterator<Item = &str>> {
-        if list.len == u32::MAX {
-            return None;
-        }
-        let start = list.start as usize;
-        let spans = self
-            .items
-            .get(start..start + list.len as usize)
-            .unwrap_or(&[]);
+        let spans = self.list_spans(list)?;
         Some(spans.iter().map(|&s| self.str(s).unwrap_or("")))
     }
 
@@ -326,8 +319,6 @@ impl Chunk {
 pub struct Repodata {
     /// raw JSON of the `info` object (None when absent)
     pub info: Option<String>,
-    /// raw JSON of the top-level `repodata_version`
-    pub repodata_version: Option<String>,
     pub chunks: Vec<Chunk>,
     /// (chunk, index in it) of each record, in conda's order
     pub order: Vec<(u32, u32)>,
@@ -405,7 +396,6 @@ pub fn parse(
     let placed = top::plan(&top, use_only_tar_bz2);
     let mut repodata = Repodata {
         info: top.info.map(|raw| raw.get().to_owned()),
-        repodata_version: top.repodata_version.map(|raw| raw.get().to_owned()),
         chunks: Vec::new(),
         order: Vec::with_capacity(placed.len()),
         slow: Vec::new(),

@@ -280,12 +280,6 @@ impl RepodataStore {
         self.data.info.as_deref()
     }
 
-    /// Raw JSON of the top-level `repodata_version`, or None.
-    #[getter]
-    fn repodata_version(&self) -> Option<&str> {
-        self.data.repodata_version.as_deref()
-    }
-
     /// Sets what every record shares, and the record's field names in the order `fields`
     /// gives them; once.
     fn bind(
@@ -363,18 +357,6 @@ impl RepodataStore {
             dists.push(new_tuple_of(&dist_type, items)?);
         }
         Ok((PyList::new(py, dists)?, others))
-    }
-
-    /// Indices of the records (Python-built ones left out) whose name is in `names`.
-    fn find_names(&self, names: std::collections::HashSet<String>) -> Vec<usize> {
-        self.data
-            .records()
-            .enumerate()
-            .filter(|(_, (chunk, rec))| {
-                !rec.slow && chunk.str(rec.name).is_some_and(|n| names.contains(n))
-            })
-            .map(|(index, _)| index)
-            .collect()
     }
 
     /// `(index, entry JSON, .tar.bz2 twin JSON or None)` of each record Python builds.

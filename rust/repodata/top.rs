@@ -34,7 +34,6 @@ pub(super) struct Top<'de> {
     /// values that are not package entries: each is checked to be valid JSON text
     pub others: Vec<&'de RawValue>,
     pub info: Option<&'de RawValue>,
-    pub repodata_version: Option<&'de RawValue>,
     pub legacy: Group<'de>,
     pub conda: Group<'de>,
 }
@@ -81,7 +80,6 @@ impl<'de: 'scope, 'scope> Visitor<'de> for TopVisitor<'_, '_, 'scope> {
         let mut top = Top {
             others: Vec::new(),
             info: None,
-            repodata_version: None,
             legacy: Group::default(),
             conda: Group::default(),
         };
@@ -90,11 +88,6 @@ impl<'de: 'scope, 'scope> Visitor<'de> for TopVisitor<'_, '_, 'scope> {
                 "info" => {
                     let raw = map.next_value()?;
                     top.info = Some(raw);
-                    top.others.push(raw);
-                }
-                "repodata_version" => {
-                    let raw = map.next_value()?;
-                    top.repodata_version = Some(raw);
                     top.others.push(raw);
                 }
                 "packages" => top.legacy = map.next_value_seed(self.entries("packages"))?,

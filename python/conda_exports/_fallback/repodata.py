@@ -341,13 +341,11 @@ class RepodataStore:
     def __init__(
         self,
         info: str | None,
-        repodata_version: str | None,
         records: list[dict[str, Any]],
         slow: list[tuple[int, Any, Any]],
         skipped: list[tuple[str, str]],
     ) -> None:
         self.info = info
-        self.repodata_version = repodata_version
         self._records = records
         self._slow = slow
         self._skipped = skipped
@@ -384,10 +382,6 @@ class RepodataStore:
                 stem, fmt = _split_format(fn)
                 dists.append(tuple.__new__(dist_type, (channel, stem, fmt)))
         return dists, others
-
-    def find_names(self, names: set[str]) -> list[int]:
-        slow = {index for index, _, _ in self._slow}
-        return [i for i, record in enumerate(self._records) if i not in slow and record.get("name") in names]
 
     def slow(self) -> list[tuple[int, Any, Any]]:
         return list(self._slow)
@@ -441,7 +435,6 @@ def parse_repodata(path: str, add_pip: bool, use_only_tar_bz2: bool) -> Repodata
     conda_given = _entries(path, repodata, "packages.conda")
     conda = {} if use_only_tar_bz2 else conda_given
     info = repodata.get("info", _NOT_GIVEN)
-    version = repodata.get("repodata_version", _NOT_GIVEN)
     for key, value in repodata.items():
         nested = (value,) if key not in ("packages", "packages.conda") else (*legacy.values(), *conda_given.values())
         for item in nested:
@@ -479,7 +472,6 @@ def parse_repodata(path: str, add_pip: bool, use_only_tar_bz2: bool) -> Repodata
         records.append(stored)
     return RepodataStore(
         None if info is _NOT_GIVEN else json.dumps(info),
-        None if version is _NOT_GIVEN else json.dumps(version),
         records,
         slow,
         skipped,
