@@ -113,8 +113,11 @@ def _slow_record(
     return PackageRecord(**{key: value for key, value in entry.items() if key in known})
 
 
-def subdir_records(channel: Any, store: Any, source: str, *, add_pip: bool) -> tuple[list[Dist], list[PackageRecord]]:
-    """The Dists and records of one parsed subdir, in conda's order.
+def subdir_records(
+    channel: Any, store: Any, source: str, *, add_pip: bool
+) -> tuple[list[Dist], list[PackageRecord], bool]:
+    """The Dists and records of one parsed subdir, in conda's order, and whether any record
+    was built from its raw entry (the store knows nothing of those).
 
     ``channel`` is the subdir's ``Channel``; ``source`` names it in messages (no credentials).
     """
