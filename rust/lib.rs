@@ -6,6 +6,7 @@
 mod errors;
 pub mod fetch;
 pub mod hashing;
+pub mod prefix;
 pub mod records;
 pub mod remove;
 pub mod repodata;
@@ -27,6 +28,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(repodata::python::parse_repodata, m)?)?;
     m.add_function(wrap_pyfunction!(repodata::python::duplicates, m)?)?;
     m.add_class::<repodata::python::RepodataStore>()?;
+    m.add_function(wrap_pyfunction!(prefix::python::read_conda_meta, m)?)?;
+    m.add_class::<prefix::python::CondaMeta>()?;
     m.add_class::<records::descriptor::StoredField>()?;
     Ok(())
 }

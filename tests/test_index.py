@@ -559,6 +559,15 @@ def test_unknown_adds_the_package_cache_records(tmp_path: Path, monkeypatch: pyt
     orphan_record = {**record.dump(), "name": "orphan", "version": "1.0", "build": "0", "fn": "orphan-1.0-0.tar.bz2"}
     orphan_record["url"] = orphan_record["url"].replace("zlib-1.2.11-h7b6447c_3.conda", "orphan-1.0-0.tar.bz2")
     (orphan / "repodata_record.json").write_text(json.dumps(orphan_record))
+    for info, rec in ((extracted, record.dump()), (orphan, orphan_record)):
+        fields = ("name", "version", "build", "build_number", "subdir", "depends")
+        (info / "index.json").write_text(json.dumps({k: rec[k] for k in fields}))
+    # without info/index.json a folder is not a package to conda, even with a repodata_record.json
+    lone = pkgs_dir / "lone-1.0-0" / "info"
+    lone.mkdir(parents=True)
+    (lone / "repodata_record.json").write_text(
+        json.dumps({**orphan_record, "name": "lone", "fn": "lone-1.0-0.tar.bz2"})
+    )
     monkeypatch.setenv("CONDA_PKGS_DIRS", str(pkgs_dir))
     reset_context(())
     with_cache = get_index([_channel_url("channel-zlib")], prepend=False, platform="linux-64", unknown=True)
@@ -567,6 +576,7 @@ def test_unknown_adds_the_package_cache_records(tmp_path: Path, monkeypatch: pyt
     assert type(zlib).__name__ == "PackageCacheRecord"
     assert zlib.extracted_package_dir == str(pkgs_dir / "zlib-1.2.11-h7b6447c_3")
     assert any(r.name == "orphan" for r in with_cache.values())
+    assert not any(r.name == "lone" for r in with_cache.values())
     without = get_index([_channel_url("channel-zlib")], prepend=False, platform="linux-64")
     assert len(without) == len(index)
 

@@ -134,6 +134,12 @@ _EXPORTS: dict[str, str] = {
     "TemporaryDirectory": "fs",
     "walk_prefix": "fs",
     "untracked": "fs",
+    "linked_data": "prefix",
+    "linked": "prefix",
+    "is_linked": "prefix",
+    "delete_prefix_from_linked_data": "prefix",
+    "verify_prefix": "prefix",
+    "package_cache": "package_cache_data",
     "unix_path_to_win": "fs",
     "win_path_to_unix": "fs",
 }

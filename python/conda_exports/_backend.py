@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Callable
 from types import ModuleType
 
 _EXTENSION = "conda_exports._core"
@@ -44,7 +45,7 @@ def _choose() -> str:
 
 
 #: Domains with a compiled kernel; each has a module of the same name in ``_fallback``.
-DOMAINS = ("hashing", "version", "records", "remove", "repodata", "fetch")
+DOMAINS = ("hashing", "version", "records", "remove", "repodata", "fetch", "prefix")
 
 
 def kernels(backend: str) -> dict[str, ModuleType]:
@@ -59,11 +60,26 @@ def kernels(backend: str) -> dict[str, ModuleType]:
     raise ValueError(f"unknown backend {backend!r}")
 
 
+#: Functions called after every switch: each empties a cache that holds one kernel's output.
+_on_switch: list[Callable[[], None]] = []
+
+
+def on_switch(clear: Callable[[], None]) -> Callable[[], None]:
+    """Registers ``clear`` to run whenever ``activate`` switches the backend; returns it."""
+    _on_switch.append(clear)
+    return clear
+
+
 def activate(backend: str) -> None:
-    """Switch every domain to ``backend``; meant for tests that compare the two."""
+    """Switch every domain to ``backend``; meant for tests that compare the two.
+
+    Caches registered with ``on_switch`` are emptied, so what the other kernel made is
+    never served afterwards."""
     global BACKEND
     globals().update(kernels(backend))
     BACKEND = backend
+    for clear in _on_switch:
+        clear()
 
 
 BACKEND: str
@@ -73,4 +89,5 @@ records: ModuleType
 remove: ModuleType
 fetch: ModuleType
 repodata: ModuleType
+prefix: ModuleType
 activate(_choose())

@@ -4,6 +4,7 @@ from typing import final
 
 __version__: str
 __all__ = [
+    "CondaMeta",
     "RepodataStore",
     "__version__",
     "StoredField",
@@ -13,6 +14,7 @@ __all__ = [
     "file_digests",
     "many_file_digests",
     "parse_repodata",
+    "read_conda_meta",
     "rm_rf",
     "version_key",
     "version_keys",
@@ -51,6 +53,20 @@ class RepodataStore:
 
 def parse_repodata(path: str, add_pip: bool, use_only_tar_bz2: bool) -> RepodataStore: ...
 def duplicates(stores: list[RepodataStore], with_fn: bool) -> list[tuple[int, int, int, int]]: ...
+
+@final
+class CondaMeta:
+    """The conda-meta files of a prefix, as read; lazy fields stay here as text."""
+
+    def __len__(self) -> int: ...
+    def entries(self) -> list[tuple[int, object, object, tuple[str, ...]]]: ...
+    def text(self, index: int, key: str) -> str: ...
+    def value(self, index: int, key: str) -> object | None: ...
+    def verify(
+        self, root: str, indices: list[int], check_sha256: bool
+    ) -> list[tuple[int, str, str, int | str | None, int | str | None]]: ...
+
+def read_conda_meta(paths: list[str]) -> CondaMeta: ...
 def decompress_zst(src: str, dst: str) -> int: ...
 def zst_supported() -> bool: ...
 

@@ -1,8 +1,9 @@
-"""The ``conda-exports`` command line: ``hash``, ``verify``, ``rm``, ``index``, ``download``."""
+"""The ``conda-exports`` command line: ``hash``, ``verify``, ``rm``, ``index``, ``download``, ``doctor``, ``list``."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Sequence
 
@@ -53,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
     download_cmd.add_argument("--md5")
     download_cmd.add_argument("--size", type=int)
     download_cmd.add_argument("--retries", type=int, default=3)
+    doctor_cmd = commands.add_parser(
+        "doctor", help="report the installed files of a prefix that were altered (exit 1 when any)"
+    )
+    doctor_cmd.add_argument("prefix", metavar="PREFIX")
+    doctor_cmd.add_argument("--no-sha256", action="store_true", help="check presence, type and size only")
+    list_cmd = commands.add_parser("list", help="print the packages installed in a prefix, like `conda list`")
+    list_cmd.add_argument("prefix", metavar="PREFIX")
     return parser
 
 
@@ -111,9 +119,59 @@ def _rm(args: argparse.Namespace) -> int:
     return 0
 
 
+def _environment(prefix: str) -> None:
+    """Refuses a path that is not an environment, as ``conda list -p`` does."""
+    if not os.path.isdir(os.path.join(prefix, "conda-meta")):
+        from .exceptions import EnvironmentLocationNotFound
+
+        raise EnvironmentLocationNotFound(os.path.abspath(prefix))
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from .prefix import verify_prefix
+
+    _environment(args.prefix)
+    report = verify_prefix(args.prefix, check_sha256=not args.no_sha256)
+    if not report:
+        print(f"{args.prefix}: no altered files")
+        return 0
+    for package, problems in sorted(report.items()):
+        print(f"{package}:")
+        for problem in problems:
+            print(f"  {problem}")
+    print(f"{sum(map(len, report.values()))} altered files in {len(report)} packages")
+    return 1
+
+
+def _list(args: argparse.Namespace) -> int:
+    from .prefix import prefix_records
+
+    _environment(args.prefix)
+    records = sorted(prefix_records(args.prefix), key=lambda r: r.name)
+    print(f"# packages in environment at {os.path.abspath(args.prefix)}:")
+    print("#")
+    print(f"# {'Name':<23} {'Version':<15} {'Build':>15}  Channel")
+    for record in records:
+        line = f"{record.name:<25} {record.version:<15} {record.build:>15}  "
+        features = " ".join(sorted(record.get("features") or ()))
+        line += f"[{features}]" if features else ""
+        if record.schannel != "defaults":
+            line += f"  {record.schannel}"
+        print(line)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"hash": _hash, "verify": _verify, "rm": _rm, "index": _index, "download": _download}[args.command]
+    handler = {
+        "hash": _hash,
+        "verify": _verify,
+        "rm": _rm,
+        "index": _index,
+        "download": _download,
+        "doctor": _doctor,
+        "list": _list,
+    }[args.command]
     try:
         return handler(args)
     except (CondaError, OSError, ValueError) as exc:

@@ -769,6 +769,13 @@ class InvalidRemovePathError(CondaValueError):
         self.path = path
 
 
+class EnvironmentLocationNotFound(CondaError):
+    """A path that is not a conda environment (it has no ``conda-meta``)."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__("Not a conda environment: %(location)s", location=location)
+
+
 class CorruptedEnvironmentError(CondaError):
     """A ``conda-meta/*.json`` record that cannot be read as a package record."""
 

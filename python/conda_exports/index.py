@@ -128,63 +128,20 @@ def _dedupe_by_hashing(group: list[_Subdir], removed: dict[int, set[int]]) -> No
 
 
 def _prefix_records(prefix: str) -> list[Any]:
-    """The installed packages of ``prefix``, as conda's ``PrefixData`` has them: one record per
-    package name from ``conda-meta/*.json`` (read in file-name order, so the later file of a
-    name wins), a file not named ``name-version-build.json`` after its record left out."""
-    import json
+    """The installed packages of ``prefix`` (its ``conda-meta/*.json``), as linked_data reads them."""
+    from .prefix import prefix_records
 
-    from .exceptions import CorruptedEnvironmentError
-    from .models.records import PrefixRecord
-
-    meta = os.path.join(prefix, "conda-meta")
-    try:
-        names = sorted(name for name in os.listdir(meta) if name.endswith(".json"))
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    by_name: dict[str, Any] = {}
-    for name in names:
-        path = os.path.join(meta, name)
-        try:
-            with open(path, "rb") as file:
-                data = json.loads(file.read())
-            record = PrefixRecord(**data)
-        except (ValueError, TypeError, UnicodeDecodeError):
-            raise CorruptedEnvironmentError(prefix, name) from None
-        if name != f"{record.name}-{record.version}-{record.build}.json":
-            import logging
-
-            logging.getLogger(__name__).warning("Ignoring conda-meta file '%s' with incorrect name", path)
-            continue
-        by_name[record.name] = record
-    return list(by_name.values())
+    return prefix_records(prefix)
 
 
 def _cache_records() -> list[Any]:
-    """The extracted packages of every package cache (``info/repodata_record.json``)."""
-    import json
-
+    """The packages of every package cache, as ``package_cache()`` reads them."""
     from .context import context
-    from .models.records import PackageCacheRecord
+    from .package_cache_data import cache_records
 
-    records = []
+    records: list[Any] = []
     for pkgs_dir in context.pkgs_dirs:
-        try:
-            entries = sorted(os.scandir(pkgs_dir), key=lambda e: e.name)
-        except OSError:
-            continue
-        for entry in entries:
-            record_path = os.path.join(entry.path, "info", "repodata_record.json")
-            if not entry.is_dir() or not os.path.isfile(record_path):
-                continue
-            try:
-                with open(record_path, "rb") as file:
-                    data = json.loads(file.read())
-                tarball = entry.path + (".conda" if str(data.get("fn", "")).endswith(".conda") else ".tar.bz2")
-                records.append(
-                    PackageCacheRecord(**data, package_tarball_full_path=tarball, extracted_package_dir=entry.path)
-                )
-            except (ValueError, TypeError, UnicodeDecodeError, AttributeError):
-                continue  # conda skips a package it cannot read
+        records.extend(cache_records(pkgs_dir).values())
     return records
 
 

@@ -57,14 +57,10 @@ def rm_rf(path: str | os.PathLike[str], max_retries: int = 5, trash: bool = True
 
 
 def _forget_linked_data(path: str) -> None:
-    """Hook for the linked_data cache: drop the prefix that contains ``path``.
-
-    conda's ``rm_rf`` forgets the cached package records of the innermost cached prefix
-    containing the removed path. This package has no linked_data cache yet (a later
-    issue adds ``linked_data``); that issue makes this function drop the entry. Until
-    then there is nothing cached, so there is nothing to drop.
-    """
-    return None
+    """Drops the kept records of the innermost prefix containing ``path``, as conda's ``rm_rf`` does."""
+    prefix = sys.modules.get(f"{__package__}.prefix")
+    if prefix is not None:  # nothing is kept before that module is first used
+        prefix.delete_prefix_from_linked_data(path)
 
 
 def delete_trash(prefix: str | os.PathLike[str] | None = None) -> None:

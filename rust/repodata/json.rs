@@ -8,7 +8,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde_json::value::RawValue;
 
 /// A JSON value as far as storing it goes.
-pub(super) enum Val<'de> {
+pub(crate) enum Val<'de> {
     Null,
     Int(i64),
     Float(f64),
@@ -20,7 +20,7 @@ pub(super) enum Val<'de> {
     Other,
 }
 
-pub(super) struct ValVisitor;
+pub(crate) struct ValVisitor;
 
 impl<'de> Visitor<'de> for ValVisitor {
     type Value = Val<'de>;
@@ -76,7 +76,7 @@ impl<'de> Visitor<'de> for ValVisitor {
     }
 }
 
-pub(super) struct ValSeed;
+pub(crate) struct ValSeed;
 
 impl<'de> DeserializeSeed<'de> for ValSeed {
     type Value = Val<'de>;

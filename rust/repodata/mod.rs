@@ -15,7 +15,7 @@
 //! that record the ordinary way, with conda's coercions and errors.
 
 pub(crate) mod entry;
-mod json;
+pub(crate) mod json;
 pub mod python;
 mod top;
 

@@ -1075,15 +1075,12 @@ IndexRecord = PackageRecord
 
 
 class _Md5Attr:
-    """``PackageCacheRecord.md5`` when not given: the md5 of the package file, if it is there."""
+    """``PackageCacheRecord.md5`` when not given: the md5 of the package file, None when it is not there."""
 
     def __get__(self, instance: Any, owner: Any) -> Any:
         if instance is None:
             return self
-        md5 = instance._calculate_md5sum()
-        if md5 is None:
-            raise AttributeError("A value for md5 has not been set")
-        return md5
+        return instance._calculate_md5sum()  # None when there is no archive, as in conda
 
 
 class PackageCacheRecord(PackageRecord):
@@ -1134,6 +1131,28 @@ class PackageCacheRecord(PackageRecord):
 PackageCacheRecord.md5 = _Md5Attr()  # type: ignore[attr-defined]
 
 
+class _KeptAsText:
+    """A ``PrefixRecord`` field linked_data left as text in the conda-meta kernel: decoded
+    and boxed on first read, then a plain instance attribute."""
+
+    def __init__(self, name: str, default: Any) -> None:
+        self.name = name
+        self.default = default
+
+    def __get__(self, instance: Any, owner: Any) -> Any:
+        if instance is None:
+            return self if self.default is _MISSING else self.default
+        d = instance.__dict__
+        source = d.get("_conda_meta")
+        if source is not None and self.name in source[0]:
+            field = instance._fields[self.name]
+            value = d[self.name] = field.check(source[1](self.name))
+            return value
+        if self.default is _MISSING:
+            raise AttributeError(f"A value for {self.name} has not been set")
+        return self.default
+
+
 class PrefixRecord(PackageRecord):
     """A package installed in an environment (a ``conda-meta/*.json`` file)."""
 
@@ -1148,6 +1167,25 @@ class PrefixRecord(PackageRecord):
         "requested_spec": StringField(required=False),
         "auth": StringField(required=False, nullable=True),
     }
+
+    def _materialize(self) -> None:
+        super()._materialize()
+        d = self.__dict__
+        source = d.get("_conda_meta")
+        if source is not None:
+            for name in source[0]:
+                if name not in d:
+                    getattr(self, name)
+            del d["_conda_meta"]
+
+    def __delattr__(self, name: str) -> None:
+        if "_conda_meta" in self.__dict__:
+            self._materialize()
+        super().__delattr__(name)
+
+
+PrefixRecord.files = _KeptAsText("files", ())  # type: ignore[attr-defined]
+PrefixRecord.paths_data = _KeptAsText("paths_data", _MISSING)  # type: ignore[attr-defined]
 
 
 class EntityEncoder(JSONEncoder):
