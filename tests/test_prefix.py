@@ -70,7 +70,11 @@ def _dump_digest(record: Any) -> str:
 
 
 def _other(backend: str) -> str:
-    return "python" if backend == "rust" else "rust"
+    """The backend to compare with; skips where it is not installed (the pure-Python wheel)."""
+    other = "python" if backend == "rust" else "rust"
+    if other == "rust" and _backend._load_extension() is None:
+        pytest.skip("the compiled extension is not installed")
+    return other
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -112,9 +116,10 @@ def test_mixed_records_one_per_name(sets: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_backends_make_the_same_records(sets: Path, tmp_path: Path, name: str, backend: str) -> None:
+    other = _other(backend)
     prefix = _prefix(sets, tmp_path, name)
     mine = linked_data(prefix)
-    _backend.activate(_other(backend))
+    _backend.activate(other)
     try:
         theirs = linked_data(prefix)
         assert {str(d): _dump_digest(r) for d, r in theirs.items()} == {
