@@ -18,9 +18,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    hash_cmd = commands.add_parser("hash", help="print '<digest>  <path>' lines, like sha256sum")
-    hash_cmd.add_argument("files", nargs="+", metavar="FILE")
+    hash_cmd = commands.add_parser(
+        "hash",
+        help="print '<digest>  <path>' lines, like sha256sum (FILE '-' or none: standard input); "
+        "with --check, read such lines from FILEs and check them",
+    )
+    hash_cmd.add_argument("files", nargs="*", metavar="FILE")
     hash_cmd.add_argument("--algorithm", "-a", default="sha256", help="md5, sha256 (default) or blake3")
+    hash_cmd.add_argument("--tag", action="store_true", help="BSD-style lines: 'SHA256 (path) = digest'")
+    hash_cmd.add_argument("--check", "-c", action="store_true", help="check the digests listed in FILEs")
+    hash_cmd.add_argument("--quiet", action="store_true", help="with --check: do not print OK lines")
+    hash_cmd.add_argument("--status", action="store_true", help="with --check: print nothing, exit status only")
+    hash_cmd.add_argument("--strict", action="store_true", help="with --check: a malformed line is a failure")
+    hash_cmd.add_argument(
+        "--ignore-missing", action="store_true", help="with --check: skip listed files that do not exist"
+    )
 
     verify_cmd = commands.add_parser(
         "verify",
@@ -96,11 +108,20 @@ def _index(args: argparse.Namespace) -> int:
 
 
 def _hash(args: argparse.Namespace) -> int:
-    from .hashing import hash_files
+    from . import _checksums
 
-    for path, digest in zip(args.files, hash_files(args.files, args.algorithm)):
-        print(f"{digest}  {path}")
-    return 0
+    algorithm = _checksums.algorithm(args.algorithm)
+    files = args.files or ["-"]
+    if args.check:
+        return _checksums.check(
+            files,
+            algorithm,
+            quiet=args.quiet,
+            status=args.status,
+            strict=args.strict,
+            ignore_missing=args.ignore_missing,
+        )
+    return _checksums.print_digests(files, algorithm, tag=args.tag)
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -114,9 +135,14 @@ def _verify(args: argparse.Namespace) -> int:
 def _rm(args: argparse.Namespace) -> int:
     from .remove import rm_rf
 
+    status = 0
     for path in args.paths:
-        rm_rf(path, max_retries=args.max_retries, trash=args.trash)
-    return 0
+        try:
+            rm_rf(path, max_retries=args.max_retries, trash=args.trash)
+        except (CondaError, OSError, ValueError, TypeError) as exc:
+            _error("rm", exc)
+            status = 1
+    return status
 
 
 def _environment(prefix: str) -> None:
@@ -174,6 +200,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     }[args.command]
     try:
         return handler(args)
+    except BrokenPipeError:
+        return _closed_pipe()
     except (CondaError, OSError, ValueError) as exc:
-        print(f"conda-exports {args.command}: error: {exc}", file=sys.stderr)
+        _error(args.command, exc)
         return 2
+
+
+def _error(command: str, exc: BaseException) -> None:
+    """One line on stderr, whatever the message holds."""
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    print(f"conda-exports {command}: error: {message}", file=sys.stderr)
+
+
+def _closed_pipe() -> int:
+    """The reader went away (``| head``): stop quietly, as coreutils do when SIGPIPE ends them."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush does not fail again
+    except (OSError, ValueError):
+        pass
+    return 141
