@@ -230,3 +230,24 @@ def test_load_condarc_ignores_a_file_without_a_condarc_name(tmp_path: Path) -> N
     path.write_text("channels: [ignored]\n")
     conda_exports.load_condarc(str(path))
     assert context.search_path == ()
+
+
+@pytest.mark.parametrize("bad", [None, 3, object(), "malformed"])
+def test_load_condarc_that_raises_keeps_the_configuration(tmp_path: Path, bad: object) -> None:
+    from conda_exports import MatchSpec, context, load_condarc
+    from conda_exports.exceptions import ConfigurationLoadError
+
+    good = tmp_path / "good.yml"
+    good.write_text(f"pkgs_dirs: [{tmp_path / 'pkgs'}]\nchannels: [conda-forge]\n")
+    load_condarc(str(good))
+    before = (context.pkgs_dirs, context.channels)
+    if bad == "malformed":
+        broken = tmp_path / "broken.yml"
+        broken.write_text("pkgs_dirs: [\n")
+        with pytest.raises(ConfigurationLoadError, match="broken.yml"):
+            load_condarc(str(broken))
+    else:
+        with pytest.raises(TypeError):
+            load_condarc(bad)  # type: ignore[arg-type]
+    assert (context.pkgs_dirs, context.channels) == before
+    assert str(MatchSpec("conda-forge::numpy")) == "conda-forge::numpy"

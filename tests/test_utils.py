@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -169,3 +170,36 @@ def test_dist_str_in_index(data_dir: Path) -> None:
     assert dist_str_in_index(index, first.fn)
     assert not dist_str_in_index(index, f"{first.name}-{first.version}-nosuchbuild")
     assert not dist_str_in_index(index, f"otherchannel::{first.name}-{first.version}-{first.build}")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero", "/dev/urandom", "directory"])
+def test_specs_from_url_refuses_what_is_not_a_regular_file(tmp_path: Path, special: str) -> None:
+    from conda_exports.exceptions import CondaFileIOError
+
+    if special == "fifo":
+        path = str(tmp_path / "pipe")
+        os.mkfifo(path)  # no writer: reading it would block forever
+    elif special == "directory":
+        path = str(tmp_path)
+    else:
+        if not os.path.exists(special):
+            pytest.skip(f"{special} does not exist here")
+        path = special
+    with pytest.raises(CondaFileIOError, match=re.escape(path)):
+        specs_from_url(path)
+    with pytest.raises(CondaFileIOError):
+        specs_from_url(Path(path).as_uri())
+
+
+def test_specs_from_url_caps_what_it_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conda_exports import utils
+    from conda_exports.exceptions import CondaFileIOError
+
+    path = tmp_path / "req.txt"
+    path.write_text("numpy\n" * 100)
+    monkeypatch.setattr(utils, "MAX_SPEC_FILE_BYTES", 300)
+    with pytest.raises(CondaFileIOError, match="larger than 300 bytes"):
+        specs_from_url(str(path))
+    monkeypatch.setattr(utils, "MAX_SPEC_FILE_BYTES", 700)
+    assert specs_from_url(str(path)) == ["numpy"] * 100

@@ -1347,6 +1347,10 @@ def _default_envs_dirs(root_writable: bool, root_prefix: str, configured: Iterab
 context = Context()
 
 
+#: The attributes ``_configure`` and ``_load`` set: the whole loaded state of a Context.
+_LOADED_STATE = ("_requested_search_path", "_environ", "_loaded", "_search_path", "_sources", "_cache")
+
+
 def reset_context(
     search_path: Iterable[str | os.PathLike[str]] | None = None,
     env: Mapping[str, str] | None = None,
@@ -1355,10 +1359,19 @@ def reset_context(
     """Rebuilds ``context`` in place from ``search_path`` (conda's SEARCH_PATH when None).
 
     ``env`` replaces ``os.environ`` as the source of ``CONDA_*`` variables and ``$VAR``
-    expansion. The files are read now, so a malformed one raises here.
+    expansion. The files are read now, so a malformed one raises here, and then the context
+    keeps the configuration it had.
     """
-    context._configure(search_path, env)
-    context._load()
+    saved = {name: context.__dict__[name] for name in _LOADED_STATE if name in context.__dict__}
+    try:
+        context._configure(search_path, env)
+        context._load()
+    except BaseException:
+        # a bad argument or a malformed file leaves the context as it was before the call
+        for name in _LOADED_STATE:
+            context.__dict__.pop(name, None)
+        context.__dict__.update(saved)
+        raise
     channel_module = sys.modules.get("conda_exports.models.channel")
     if channel_module is not None:  # Channels made under the old settings are stale
         channel_module.Channel._reset_state()

@@ -8,6 +8,7 @@ live in ``conda.utils``, ``conda.cli.common``, ``conda.common.toposort``,
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any, Iterable, Iterator
 
@@ -90,30 +91,56 @@ def specs_from_args(args: Iterable[str], json: bool = False) -> list[str]:
     return [_arg_to_spec(arg) for arg in args]
 
 
+#: More than this is not a spec file: refused rather than read into memory.
+MAX_SPEC_FILE_BYTES = 64 * 1024 * 1024
+
+
+def _read_spec_file(path: str, url: str) -> str:
+    """A local spec file's text; a FIFO, device or socket is refused before anything is read."""
+    import stat
+
+    from .exceptions import NotARegularFileError
+
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer before it can be refused
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise CondaFileIOError(url, exc) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise CondaFileIOError(url, IsADirectoryError(21, "Is a directory", path))
+        if not stat.S_ISREG(mode):
+            raise CondaFileIOError(url, NotARegularFileError(path))
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            data = fh.read(MAX_SPEC_FILE_BYTES + 1)
+    finally:
+        os.close(fd)
+    return _spec_text(data, url)
+
+
+def _spec_text(data: bytes, url: str) -> str:
+    if len(data) > MAX_SPEC_FILE_BYTES:
+        raise CondaFileIOError(url, f"larger than {MAX_SPEC_FILE_BYTES} bytes: not a spec file")
+    return data.decode("utf-8")  # UnicodeDecodeError escapes, as from conda's open()
+
+
 def _read_spec_source(url: str) -> str:
     """The text of a spec file: a local path, a ``file://`` URL or a remote URL."""
     if "://" not in url:
-        try:
-            with open(url, encoding="utf-8") as fh:
-                return fh.read()
-        except OSError as exc:
-            raise CondaFileIOError(url, exc) from None
+        return _read_spec_file(url, url)
     if url.startswith("file://"):
         from ._url import url_to_path
 
-        path = url_to_path(url)
-        try:
-            with open(path, encoding="utf-8") as fh:
-                return fh.read()
-        except OSError as exc:
-            raise CondaFileIOError(url, exc) from None
+        return _read_spec_file(url_to_path(url), url)
     import urllib.request
 
     try:
         with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 (http/https/ftp only)
-            return response.read().decode("utf-8")
+            data = response.read(MAX_SPEC_FILE_BYTES + 1)
     except (OSError, ValueError) as exc:
         raise CondaFileIOError(url, exc) from None
+    return _spec_text(data, url)
 
 
 def specs_from_url(url: str, json: bool = False) -> list[str]:
