@@ -27,17 +27,42 @@ pub enum Kind {
     Other,
 }
 
-pub const NULLABLE: u8 = 0x10;
+/// The field codes, the one definition: exported to Python (`KIND_*`, `NULLABLE`), which
+/// builds a code per field from them; the fallback's copy is checked equal by the tests.
+pub mod codes {
+    pub const STR: u8 = 0;
+    pub const INT: u8 = 1;
+    pub const STR_SEQ: u8 = 2;
+    pub const KEEP: u8 = 3;
+    pub const TIMESTAMP: u8 = 4;
+    pub const LOOKUP: u8 = 5;
+    /// boxed in Python
+    pub const PYTHON: u8 = 15;
+    pub const NULLABLE: u8 = 0x10;
+    /// (name exported to Python, code)
+    pub const ALL: [(&str, u8); 8] = [
+        ("KIND_STR", STR),
+        ("KIND_INT", INT),
+        ("KIND_STR_SEQ", STR_SEQ),
+        ("KIND_KEEP", KEEP),
+        ("KIND_TIMESTAMP", TIMESTAMP),
+        ("KIND_LOOKUP", LOOKUP),
+        ("KIND_PYTHON", PYTHON),
+        ("NULLABLE", NULLABLE),
+    ];
+}
+
+pub use codes::NULLABLE;
 
 impl Kind {
     pub fn from_code(code: u8) -> Kind {
         match code & 0x0F {
-            0 => Kind::Str,
-            1 => Kind::Int,
-            2 => Kind::StrSeq,
-            3 => Kind::Keep,
-            4 => Kind::Timestamp,
-            5 => Kind::Lookup,
+            codes::STR => Kind::Str,
+            codes::INT => Kind::Int,
+            codes::STR_SEQ => Kind::StrSeq,
+            codes::KEEP => Kind::Keep,
+            codes::TIMESTAMP => Kind::Timestamp,
+            codes::LOOKUP => Kind::Lookup,
             _ => Kind::Other,
         }
     }
@@ -72,14 +97,25 @@ pub fn stored_as_is(kind: Kind, shape: Shape) -> bool {
     )
 }
 
-/// conda's reading of a timestamp: larger than 9999-12-31 in seconds means milliseconds.
-pub const MAX_SECONDS: f64 = 253_402_300_799.0;
+/// conda's reading of a timestamp: larger than 9999-12-31 in seconds means milliseconds
+/// (exported to Python as `MAX_SECONDS`).
+pub const MAX_SECONDS_INT: i64 = 253_402_300_799;
+pub const MAX_SECONDS: f64 = MAX_SECONDS_INT as f64;
 
 pub fn is_milliseconds(value: f64) -> bool {
     value != 0.0 && value > MAX_SECONDS
 }
 
 pub mod python {
+    /// Puts the field codes and `MAX_SECONDS` on the module, for `models/records.py`.
+    pub fn add_constants(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {
+        use pyo3::types::PyModuleMethods;
+        for (name, code) in super::codes::ALL {
+            m.add(name, code)?;
+        }
+        m.add("MAX_SECONDS", super::MAX_SECONDS_INT)
+    }
+
     use pyo3::prelude::*;
     use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 

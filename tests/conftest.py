@@ -16,6 +16,31 @@ from conda_exports import _backend
 DATA = Path(__file__).parent / "data"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "one_backend: the test does not depend on the backend; it runs once")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test marked ``one_backend`` runs once, under the backend this run prefers (the forced
+    one, else Rust when the extension is installed), not under both."""
+    forced = os.environ.get("CONDA_EXPORTS_BACKEND", "").strip().lower()
+    preferred = forced or ("rust" if _backend._load_extension() is not None else "python")
+    kept, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if (
+            item.get_closest_marker("one_backend") is not None
+            and callspec is not None
+            and callspec.params.get("backend", preferred) != preferred
+        ):
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 @pytest.fixture(params=["rust", "python"], scope="session", autouse=True)
 def backend(request: pytest.FixtureRequest) -> Iterator[str]:
     wanted = request.param

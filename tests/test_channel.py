@@ -13,6 +13,9 @@ import pytest
 from conda_exports import Channel, get_conda_build_local_url
 from conda_exports.models.channel import MultiChannel, all_channel_urls, prioritize_channels
 
+# no kernel is involved, so one backend is enough
+pytestmark = pytest.mark.one_backend
+
 DATA = json.loads((Path(__file__).parent / "data" / "models" / "channel_expected.json").read_text())
 
 

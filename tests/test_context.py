@@ -30,6 +30,9 @@ from conda_exports.exceptions import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+# no kernel is involved, so one backend is enough
+pytestmark = pytest.mark.one_backend
+
 context_module = import_module("conda_exports.context")  # the module (conda_exports.context is the object)
 
 # The user-level part of conda's search path: every entry a test may create (no /etc, /var/lib).

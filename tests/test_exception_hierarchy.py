@@ -8,6 +8,9 @@ import conda_exports
 import pytest
 from conda_exports import exceptions as exc
 
+# no kernel is involved, so one backend is enough
+pytestmark = pytest.mark.one_backend
+
 # name -> the bases conda 25.1 gives it (in MRO order, up to Exception)
 HIERARCHY = {
     "CondaError": ("Exception",),

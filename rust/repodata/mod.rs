@@ -35,7 +35,7 @@ use json::{locate, validate, Bad};
 /// Records parsed by one task; small enough to spread a big index over every core.
 const CHUNK: usize = 8192;
 /// conda's limit: a larger number of seconds is taken to be milliseconds.
-const MAX_SECONDS: f64 = 253_402_300_799.0;
+use crate::records::MAX_SECONDS;
 
 #[derive(Debug)]
 pub enum RepodataError {

@@ -14,7 +14,11 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-_STR, _INT, _STR_SEQ = 0, 1, 2
+# The field codes and MAX_SECONDS: the fallback's copy of rust/records.rs's (tests check them equal).
+KIND_STR, KIND_INT, KIND_STR_SEQ, KIND_KEEP, KIND_TIMESTAMP, KIND_LOOKUP, KIND_PYTHON = 0, 1, 2, 3, 4, 5, 15
+NULLABLE = 0x10
+#: conda's limit: a larger number of seconds is taken to be milliseconds.
+MAX_SECONDS = 253402300799
 
 
 def box_fast(
@@ -28,9 +32,9 @@ def box_fast(
             continue  # not a field nor an alias: ignored, as conda ignores it
         kind = code & 0x0F
         value_type = type(value)
-        if kind == _STR and value_type is str or kind == _INT and value_type is int:
+        if kind == KIND_STR and value_type is str or kind == KIND_INT and value_type is int:
             stored[key] = value
-        elif kind == _STR_SEQ and (value_type is list or value_type is tuple) and all(type(x) is str for x in value):
+        elif kind == KIND_STR_SEQ and (value_type is list or value_type is tuple) and all(type(x) is str for x in value):
             stored[key] = tuple(value)
         else:
             slow.append(key)

@@ -16,12 +16,12 @@ from __future__ import annotations
 import math
 import re
 
+from .records import MAX_SECONDS as _MAX_SECONDS
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-#: conda's limit: a larger number of seconds is taken to be milliseconds.
-_MAX_SECONDS = 253402300799
 _I64 = (-(2**63), 2**63 - 1)
 _ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 _NULLABLE_STR = frozenset(

@@ -67,7 +67,7 @@ from .enums import FileMode, LinkType, NoarchType, PackageType, PathType, Platfo
 _MISSING: Any = object()
 _NUMBER = (int, float, complex)
 #: 9999-12-31 in seconds: a larger timestamp is taken to be in milliseconds.
-_MAX_SECONDS = 253402300799
+_MAX_SECONDS = _backend.records.MAX_SECONDS
 
 
 _modules: dict[str, Any] = {}
@@ -334,7 +334,13 @@ class _ClassProperty:
         return self.getter(owner)
 
 
-_FAST_KINDS: dict[Any, int] = {_box_str: 0, _box_int: 1, _box_str_tuple: 2, _box_timestamp: 4}
+_CODES = _backend.records  # the field codes (rust/records.rs, the one definition)
+_FAST_KINDS: dict[Any, int] = {
+    _box_str: _CODES.KIND_STR,
+    _box_int: _CODES.KIND_INT,
+    _box_str_tuple: _CODES.KIND_STR_SEQ,
+    _box_timestamp: _CODES.KIND_TIMESTAMP,
+}
 
 
 class Entity:
@@ -376,12 +382,12 @@ class Entity:
             if kind is None:
                 known = getattr(f.box, "known", None)
                 if known is None:
-                    kind = 15  # boxed in Python
+                    kind = _CODES.KIND_PYTHON
                 else:
-                    kind, tables[name] = 5, known
-            kinds[name] = kind | (0x10 if f.nullable else 0)
+                    kind, tables[name] = _CODES.KIND_LOOKUP, known
+            kinds[name] = kind | (_CODES.NULLABLE if f.nullable else 0)
         for alias in aliases:
-            kinds[alias] = 15  # aliases are resolved in Python; any other key is dropped
+            kinds[alias] = _CODES.KIND_PYTHON  # aliases are resolved in Python; any other key is dropped
         cls._kinds, cls._tables = kinds, tables
         cls._required_names = tuple(name for name, f in merged.items() if f.required and f.default is _MISSING)
         # constant defaults are class attributes, so a read of an unset field is a plain lookup;
@@ -766,7 +772,7 @@ def _box_record_channel(field: Field, value: Any) -> Any:
     raise RecordValidationError(field.name, value)
 
 
-_FAST_KINDS[_box_record_channel] = 3  # kept as given
+_FAST_KINDS[_box_record_channel] = _CODES.KIND_KEEP  # kept as given
 
 
 _RECORD_FIELDS: dict[str, Field] = {
