@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -364,13 +365,22 @@ def test_swapping_a_directory_for_a_symlink_never_escapes(tmp_path: Path, outsid
     swaps = [0]
     racer = threading.Thread(target=_swapper, args=(tree, outside, stop, swaps))
     racer.start()
+    during = 0
     try:
-        rm_rf(tree, max_retries=2)
-    except PathsRemainError:
-        pass  # the racer may keep re-creating entries; only escaping the tree is a failure
+        while swaps[0] == 0 and racer.is_alive():
+            time.sleep(0.0005)  # the racer is swapping before the delete starts
+        before = swaps[0]
+        try:
+            rm_rf(tree, max_retries=2)
+        except PathsRemainError:
+            pass  # the racer may keep re-creating entries; only escaping the tree is a failure
+        during = swaps[0] - before
     finally:
         stop.set()
         racer.join()
+    # the race was run: directories of the tree were swapped for symlinks to `outside`
+    # while rm_rf was working on it, and nothing outside the tree was touched
+    assert during >= 1
     assert_outside_intact(outside)
     rm_rf(tree)
     assert not os.path.lexists(tree)
@@ -513,11 +523,12 @@ def test_delete_trash_keeps_an_emptied_prefix(tmp_path: Path) -> None:
     delete_trash(tmp_path / "missing")  # nothing to do, no error
 
 
-def test_backends_agree_on_rust_extension_presence(backend: str) -> None:
+def test_the_active_backend_is_the_one_asked_for(backend: str) -> None:
     from conda_exports import _backend
 
-    assert _backend.BACKEND == backend
-    assert callable(_backend.remove.rm_rf)
+    kernel = _backend.remove
+    expected = "conda_exports._core" if backend == "rust" else "conda_exports._fallback.remove"
+    assert (_backend.BACKEND, kernel.__name__) == (backend, expected)
 
 
 def test_command_line_rm(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
