@@ -17,6 +17,8 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Shipped in every wheel and the sdist.
+LICENSE_FILES = ("LICENSE", "NOTICE")
 PACKAGE = "conda_exports"
 MATURIN = "maturin>=1.9,<2"
 
@@ -78,6 +80,8 @@ def _dist_info_files(project: dict) -> dict[str, bytes]:
             "Wheel-Version: 1.0\nGenerator: conda_exports_build\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
         ).encode(),
     }
+    for license_file in LICENSE_FILES:  # where maturin puts them in the compiled wheel
+        files[f"{dist_info}/licenses/{license_file}"] = (ROOT / license_file).read_bytes()
     scripts = project.get("scripts", {})
     if scripts:
         entry = "[console_scripts]\n" + "".join(f"{k} = {v}\n" for k, v in scripts.items())
