@@ -34,7 +34,9 @@ def box_fast(
         value_type = type(value)
         if kind == KIND_STR and value_type is str or kind == KIND_INT and value_type is int:
             stored[key] = value
-        elif kind == KIND_STR_SEQ and (value_type is list or value_type is tuple) and all(type(x) is str for x in value):
+        elif (
+            kind == KIND_STR_SEQ and (value_type is list or value_type is tuple) and all(type(x) is str for x in value)
+        ):
             stored[key] = tuple(value)
         else:
             slow.append(key)

@@ -53,6 +53,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from enum import Enum
+from functools import partial
 from importlib import import_module
 from itertools import repeat
 from json import JSONEncoder
@@ -642,30 +643,39 @@ class PathsData(Entity):
 # --------------------------------------------------------------------------------------
 
 
-class _ChannelAttr:
-    """``record.channel``: the Channel of the channel string given, made on first read.
+class _Derived:
+    """The value of a field that was not given, computed from the record when read: the one
+    non-data descriptor behind every derived field (a value set on the record, or kept by
+    ``compute`` in the instance dict, is found there first)."""
 
-    A non-data descriptor: once resolved, the Channel sits in the instance dict and later
-    reads do not come here. With no channel given it is the Channel of the record's url.
-    """
+    __slots__ = ("compute",)
+
+    def __init__(self, compute: Any) -> None:
+        self.compute = compute
 
     def __get__(self, instance: Any, owner: Any) -> Any:
         if instance is None:
             return self
-        d = instance.__dict__
-        raw = d.get("_channel_raw", _MISSING)
-        channel_class = _channel_class()
-        if raw is _MISSING:
-            return channel_class(d.get("url"))
-        if isinstance(raw, str):
-            channel = channel_class._cache_.get(raw)
-            if channel is None:
-                channel = channel_class(raw)
-        else:
-            channel = _box_channel_value(raw)
-        d["channel"] = channel
-        del d["_channel_raw"]
-        return channel
+        return self.compute(instance)
+
+
+def _channel_of(record: Any) -> Any:
+    """The Channel of the channel string given, made on first read and then kept; with no
+    channel given, the Channel of the record's url."""
+    d = record.__dict__
+    raw = d.get("_channel_raw", _MISSING)
+    channel_class = _channel_class()
+    if raw is _MISSING:
+        return channel_class(d.get("url"))
+    if isinstance(raw, str):
+        channel = channel_class._cache_.get(raw)
+        if channel is None:
+            channel = channel_class(raw)
+    else:
+        channel = _box_channel_value(raw)
+    d["channel"] = channel
+    del d["_channel_raw"]
+    return channel
 
 
 def _box_channel_value(value: Any) -> Any:
@@ -686,77 +696,54 @@ def _dump_channel(record: Any, value: Any) -> str:
     return str(value) if value else str(record.channel)
 
 
-class _SubdirAttr:
-    """``record.subdir`` when not given: from the url, else platform/arch, else the context's."""
-
-    def __get__(self, instance: Any, owner: Any) -> Any:
-        if instance is None:
-            return self
-        url = instance.__dict__.get("url")
-        if url:
-            return _channel_class()(url).subdir
-        d = instance.__dict__
-        platform = d.get("platform")
-        # conda reads platform and arch together: an unset arch means "no platform info"
-        arch = d.get("arch")
-        platform_name = platform.name if isinstance(platform, Platform) and "arch" in d else None
-        if platform_name and not arch:
-            return "noarch"
-        if platform_name:
-            if "x86" in arch:
-                arch = "64" if "64" in arch else "32"
-            return f"{platform_name}-{arch}"
-        return _context().subdir
+def _subdir_of(record: Any) -> Any:
+    """From the url, else platform/arch, else the context's."""
+    d = record.__dict__
+    url = d.get("url")
+    if url:
+        return _channel_class()(url).subdir
+    platform = d.get("platform")
+    # conda reads platform and arch together: an unset arch means "no platform info"
+    arch = d.get("arch")
+    platform_name = platform.name if isinstance(platform, Platform) and "arch" in d else None
+    if platform_name and not arch:
+        return "noarch"
+    if platform_name:
+        if "x86" in arch:
+            arch = "64" if "64" in arch else "32"
+        return f"{platform_name}-{arch}"
+    return _context().subdir
 
 
-class _FnAttr:
-    """``record.fn`` when not given: the url's file name, else ``name-version-build``."""
-
-    def __get__(self, instance: Any, owner: Any) -> Any:
-        if instance is None:
-            return self
-        url = instance.__dict__.get("url")
-        if url:
-            fn = _channel_class()(url).package_filename
-            if fn:
-                return fn
-        return f"{instance.name}-{instance.version}-{instance.build}"
+def _fn_of(record: Any) -> Any:
+    """The url's file name, else ``name-version-build``."""
+    url = record.__dict__.get("url")
+    if url:
+        fn = _channel_class()(url).package_filename
+        if fn:
+            return fn
+    return f"{record.name}-{record.version}-{record.build}"
 
 
-class _PackageTypeAttr:
-    """``record.package_type`` when not given: from ``noarch`` (generic / python), else None."""
-
-    def __get__(self, instance: Any, owner: Any) -> Any:
-        if instance is None:
-            return self
-        noarch = instance.__dict__.get("noarch")
-        if noarch:
-            if noarch is NoarchType.python:
-                return PackageType.NOARCH_PYTHON
-            return PackageType.NOARCH_GENERIC
-        return None
+def _package_type_of(record: Any) -> Any:
+    """From ``noarch`` (generic / python), else None."""
+    noarch = record.__dict__.get("noarch")
+    if noarch:
+        return PackageType.NOARCH_PYTHON if noarch is NoarchType.python else PackageType.NOARCH_GENERIC
+    return None
 
 
-class _MetadataAttr:
-    """``record.metadata``: a set, made on first use (conda gives every record one; 600k
-    empty sets would cost ~130 MB)."""
-
-    def __get__(self, instance: Any, owner: Any) -> Any:
-        if instance is None:
-            return self
-        value = instance.__dict__["metadata"] = set()
-        return value
+def _metadata_of(record: Any) -> Any:
+    """A set, made on first use (conda gives every record one; 600k empty sets would cost ~130 MB)."""
+    value = record.__dict__["metadata"] = set()
+    return value
 
 
-class _TimestampAttr:
-    """``record.timestamp`` when not given: 0 (conda's default); after ``del``, from ``date``."""
-
-    def __get__(self, instance: Any, owner: Any) -> Any:
-        if instance is None:
-            return self
-        if instance.__dict__.get("_timestamp_deleted"):
-            return _timestamp_from_date(instance)
-        return 0
+def _timestamp_of(record: Any) -> Any:
+    """0 (conda's default); after ``del``, from ``date``."""
+    if record.__dict__.get("_timestamp_deleted"):
+        return _timestamp_from_date(record)
+    return 0
 
 
 def _box_record_channel(field: Field, value: Any) -> Any:
@@ -809,12 +796,12 @@ _RECORD_FIELDS: dict[str, Field] = {
 
 # Fields whose missing value is derived on read rather than a constant default.
 _DERIVED = {
-    "channel": _ChannelAttr(),
-    "subdir": _SubdirAttr(),
-    "fn": _FnAttr(),
-    "package_type": _PackageTypeAttr(),
-    "timestamp": _TimestampAttr(),
-    "metadata": _MetadataAttr(),
+    "channel": _Derived(_channel_of),
+    "subdir": _Derived(_subdir_of),
+    "fn": _Derived(_fn_of),
+    "package_type": _Derived(_package_type_of),
+    "timestamp": _Derived(_timestamp_of),
+    "metadata": _Derived(_metadata_of),
 }
 
 
@@ -1080,15 +1067,6 @@ def lazy_records(store: Any) -> list[PackageRecord]:
 IndexRecord = PackageRecord
 
 
-class _Md5Attr:
-    """``PackageCacheRecord.md5`` when not given: the md5 of the package file, None when it is not there."""
-
-    def __get__(self, instance: Any, owner: Any) -> Any:
-        if instance is None:
-            return self
-        return instance._calculate_md5sum()  # None when there is no archive, as in conda
-
-
 class PackageCacheRecord(PackageRecord):
     """A package in a package cache: the record plus where its archive and directory are."""
 
@@ -1134,29 +1112,21 @@ class PackageCacheRecord(PackageRecord):
         return None
 
 
-PackageCacheRecord.md5 = _Md5Attr()  # type: ignore[attr-defined]
+# not given: the md5 of the package file, None when it is not there (as conda)
+PackageCacheRecord.md5 = _Derived(lambda record: record._calculate_md5sum())  # type: ignore[attr-defined]
 
 
-class _KeptAsText:
-    """A ``PrefixRecord`` field linked_data left as text in the conda-meta kernel: decoded
-    and boxed on first read, then a plain instance attribute."""
-
-    def __init__(self, name: str, default: Any) -> None:
-        self.name = name
-        self.default = default
-
-    def __get__(self, instance: Any, owner: Any) -> Any:
-        if instance is None:
-            return self if self.default is _MISSING else self.default
-        d = instance.__dict__
-        source = d.get("_conda_meta")
-        if source is not None and self.name in source[0]:
-            field = instance._fields[self.name]
-            value = d[self.name] = field.check(source[1](self.name))
-            return value
-        if self.default is _MISSING:
-            raise AttributeError(f"A value for {self.name} has not been set")
-        return self.default
+def _kept_as_text(name: str, default: Any, record: Any) -> Any:
+    """A field linked_data left as text in the conda-meta kernel: decoded and boxed on first
+    read and then kept; else the field's default."""
+    d = record.__dict__
+    source = d.get("_conda_meta")
+    if source is not None and name in source[0]:
+        value = d[name] = record._fields[name].check(source[1](name))
+        return value
+    if default is _MISSING:
+        raise AttributeError(f"A value for {name} has not been set")
+    return default
 
 
 class PrefixRecord(PackageRecord):
@@ -1190,8 +1160,8 @@ class PrefixRecord(PackageRecord):
         super().__delattr__(name)
 
 
-PrefixRecord.files = _KeptAsText("files", ())  # type: ignore[attr-defined]
-PrefixRecord.paths_data = _KeptAsText("paths_data", _MISSING)  # type: ignore[attr-defined]
+PrefixRecord.files = _Derived(partial(_kept_as_text, "files", ()))  # type: ignore[attr-defined]
+PrefixRecord.paths_data = _Derived(partial(_kept_as_text, "paths_data", _MISSING))  # type: ignore[attr-defined]
 
 
 class EntityEncoder(JSONEncoder):
