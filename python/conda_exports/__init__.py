@@ -6,8 +6,10 @@ so no configuration is read and no heavy module is imported until it is used.
 
 from __future__ import annotations
 
+import builtins
 import importlib
 import sys
+from io import StringIO  # conda.exports re-exports it, for conda-build
 
 from . import _backend
 from ._version import __version__
@@ -52,6 +54,7 @@ _EXPORTS: dict[str, str] = {
     "reset_context": "context",
     "sys_rc_path": "context",
     "non_x86_machines": "context",
+    "ConfigurationWarning": "context",
     # constants
     "DEFAULT_CHANNELS": "constants",
     "DEFAULT_CHANNELS_UNIX": "constants",
@@ -83,6 +86,8 @@ _EXPORTS: dict[str, str] = {
     "Completer": "legacy",
     "InstalledPackages": "legacy",
     "iteritems": "legacy",
+    "KEYS": "legacy",
+    "KEYS_DIR": "legacy",
     # models.version
     "VersionOrder": "models.version",
     "normalized_version": "models.version",
@@ -121,6 +126,7 @@ _EXPORTS: dict[str, str] = {
     # remove
     "rm_rf": "remove",
     "delete_trash": "remove",
+    "move_to_trash": "remove",
     # index
     "get_index": "index",
     # repodata
@@ -142,9 +148,30 @@ _EXPORTS: dict[str, str] = {
     "package_cache": "package_cache_data",
     "unix_path_to_win": "fs",
     "win_path_to_unix": "fs",
+    # conda_only: conda's own objects where conda is installed, placeholders elsewhere
+    "Unsatisfiable": "conda_only",
+    "Resolve": "conda_only",
+    "Solver": "conda_only",
+    "plan": "conda_only",
+    "execute_actions": "conda_only",
+    "execute_instructions": "conda_only",
+    "execute_plan": "conda_only",
+    "install_actions": "conda_only",
+    "ArgumentParser": "conda_only",
+    "add_parser_channels": "conda_only",
+    "add_parser_prefix": "conda_only",
+    "subprocess_call": "conda_only",
+    "ACTIVE_SUBPROCESSES": "conda_only",
+    "ProgressiveFetchExtract": "conda_only",
+    "compat": "conda_only",
+    "deprecated": "conda_only",
 }
 
-__all__ = ["BACKEND", "__version__", *_EXPORTS]
+#: conda.exports' ``on_win``; ``input`` is the builtin, re-exported by conda.exports for conda-build.
+on_win = sys.platform == "win32"
+input = builtins.input
+
+__all__ = ["BACKEND", "StringIO", "__version__", "input", "on_win", *_EXPORTS]
 
 
 def __getattr__(name: str) -> Any:
@@ -157,10 +184,14 @@ def __getattr__(name: str) -> Any:
     value = getattr(module, name)
     deprecation = getattr(module, "_WARN_ON_ACCESS", {}).get(name)
     if deprecation is not None:
-        import warnings
+        # not cached: like conda.exports, every access warns; but ``from conda_exports import
+        # KEYS`` reads the name twice (the import system's hasattr on a package, then the
+        # import itself) and conda.exports, a plain module, is read once: warn once too.
+        if sys._getframe(1).f_code.co_name != "_handle_fromlist":
+            import warnings
 
-        warnings.warn(deprecation, PendingDeprecationWarning, stacklevel=2)
-        return value  # not cached: like conda.exports, every access warns
+            warnings.warn(deprecation, PendingDeprecationWarning, stacklevel=2)
+        return value
     globals()[name] = value
     return value
 
@@ -169,15 +200,19 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
+#: Public names that are also submodules: importing the submodule must not replace the name.
+_SHADOWED = frozenset({"context", "plan"})
+
+
 class _Package(type(sys)):  # type: ignore[misc]
-    """Keeps ``conda_exports.context`` the Context object, as ``conda.exports.context`` is.
+    """Keeps ``conda_exports.context`` the Context object and ``conda_exports.plan`` conda's plan.
 
     Importing the submodule of the same name would otherwise replace the attribute with the
     module; the module stays reachable as ``sys.modules["conda_exports.context"]``.
     """
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name == "context" and isinstance(value, type(sys)):
+        if name in _SHADOWED and isinstance(value, type(sys)) and value.__name__ == f"{__name__}.{name}":
             return
         super().__setattr__(name, value)
 

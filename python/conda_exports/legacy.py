@@ -69,6 +69,8 @@ __all__ = [
     "PY3",
     "Completer",
     "InstalledPackages",
+    "KEYS",
+    "KEYS_DIR",
     "_PREFIX_PLACEHOLDER",
     "get_default_urls",
     "get_local_urls",
@@ -104,6 +106,14 @@ _CATEGORY = PendingDeprecationWarning
 
 def _pending(name: str, addendum: str) -> str:
     return f"conda.exports.{name} is pending deprecation and will be removed in 25.9. {addendum}"
+
+
+# conda's deprecated None constants; conda_exports warns on every read of them, as conda does.
+KEYS = None
+KEYS_DIR = None
+
+#: Names that warn each time they are read from ``conda_exports`` (conda's deprecated constants).
+_WARN_ON_ACCESS = {"KEYS": _pending("KEYS", "Unused."), "KEYS_DIR": _pending("KEYS_DIR", "Unused.")}
 
 
 def iteritems(d: Any, **kw: Any) -> Any:

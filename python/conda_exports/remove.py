@@ -56,6 +56,16 @@ def rm_rf(path: str | os.PathLike[str], max_retries: int = 5, trash: bool = True
         _forget_linked_data(target)
 
 
+#: conda 25.1's deprecated alias; ``conda_exports.move_to_trash`` warns on every read, as conda's does.
+move_to_trash = rm_rf
+
+#: Names that warn each time they are read from ``conda_exports`` (conda's deprecated constants).
+_WARN_ON_ACCESS = {
+    "move_to_trash": "conda.exports.move_to_trash is pending deprecation and will be removed in 25.9. "
+    "Use `conda.gateways.disk.delete.rm_rf` instead.",
+}
+
+
 def _forget_linked_data(path: str) -> None:
     """Drops the kept records of the innermost prefix containing ``path``, as conda's ``rm_rf`` does."""
     prefix = sys.modules.get(f"{__package__}.prefix")
