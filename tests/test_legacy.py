@@ -212,6 +212,7 @@ def test_nothing_is_computed_by_import(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.filterwarnings("ignore:conda.exports.KEYS:PendingDeprecationWarning")
 def test_every_name_of_these_modules_resolves() -> None:
     from importlib import import_module
 
