@@ -3,16 +3,22 @@
 The pure wheel carries the same package without ``_core``, so it runs the fallback
 backend. It is built when ``CONDA_EXPORTS_PURE_PYTHON=1`` is set, or when no Rust
 toolchain (``cargo``) is on PATH, which is where no compiled wheel could be built anyway.
+In that case the sdist is written here too (maturin would try to install Rust first), with
+the files maturin puts in it: those git tracks, or the source tree minus build output.
 Everything else (sdist, compiled wheel, editable install) is maturin's.
 """
 
 from __future__ import annotations
 
 import base64
+import fnmatch
 import hashlib
+import io
 import os
 import shutil
+import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -31,7 +37,7 @@ def _pure() -> bool:
         return False
     if shutil.which("cargo") is None and not os.environ.get("CARGO"):
         sys.stderr.write(
-            "conda-exports: no Rust toolchain (cargo) found; building the pure-Python wheel. "
+            "conda-exports: no Rust toolchain (cargo) found; building the pure-Python package. "
             "Install Rust for the fast backend.\n"
         )
         return True
@@ -77,8 +83,8 @@ def _dist_info_files(project: dict) -> dict[str, bytes]:
     files = {
         f"{dist_info}/METADATA": _metadata(project).encode(),
         f"{dist_info}/WHEEL": (
-            "Wheel-Version: 1.0\nGenerator: conda_exports_build\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-        ).encode(),
+            b"Wheel-Version: 1.0\nGenerator: conda_exports_build\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        ),
     }
     for license_file in LICENSE_FILES:  # where maturin puts them in the compiled wheel
         files[f"{dist_info}/licenses/{license_file}"] = (ROOT / license_file).read_bytes()
@@ -137,7 +143,7 @@ def get_requires_for_build_editable(config_settings=None):
 
 
 def get_requires_for_build_sdist(config_settings=None):
-    return [MATURIN]
+    return _toml_requires() if _pure() else [MATURIN]
 
 
 def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
@@ -172,7 +178,64 @@ def build_editable(wheel_directory, config_settings=None, metadata_directory=Non
     return _write_wheel(wheel_directory, {**pth, **_dist_info_files(project)}, project)
 
 
-def build_sdist(sdist_directory, config_settings=None):
-    import maturin
+# --- the sdist without a Rust toolchain -----------------------------------------------
 
-    return maturin.build_sdist(sdist_directory, config_settings)
+#: Build output and caches, left out of an sdist made from a tree git does not know.
+_NOT_SOURCE = (
+    "target",
+    ".git",
+    "__pycache__",
+    "*.pyc",
+    "*.so",
+    "*.pyd",
+    ".venv",
+    "venv",
+    "dist",
+    "build",
+    "*.egg-info",
+    ".pytest_cache",
+    ".benchmarks",
+    ".hypothesis",
+    ".mypy_cache",
+    ".ruff_cache",
+)
+
+
+def _source_files() -> list[str]:
+    try:
+        listed = (
+            subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True)
+            .stdout.decode()
+            .split("\0")
+        )
+        files = [name for name in listed if name and (ROOT / name).is_file()]
+        if files:
+            return sorted(files)
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    found = []
+    for directory, subdirs, names in os.walk(ROOT):
+        subdirs[:] = [d for d in subdirs if not any(fnmatch.fnmatch(d, p) for p in _NOT_SOURCE)]
+        for name in names:
+            if not any(fnmatch.fnmatch(name, p) for p in _NOT_SOURCE):
+                found.append(Path(directory, name).relative_to(ROOT).as_posix())
+    return sorted(found)
+
+
+def build_sdist(sdist_directory, config_settings=None):
+    if not _pure():
+        import maturin
+
+        return maturin.build_sdist(sdist_directory, config_settings)
+    project = _project()
+    base = f"{project['name'].replace('-', '_')}-{project['version']}"
+    os.makedirs(sdist_directory, exist_ok=True)
+    path = os.path.join(sdist_directory, f"{base}.tar.gz")
+    with tarfile.open(path, "w:gz", format=tarfile.PAX_FORMAT) as archive:
+        entries = [(name, (ROOT / name).read_bytes()) for name in _source_files()]
+        entries.append(("PKG-INFO", _metadata(project).encode()))
+        for name, data in entries:
+            info = tarfile.TarInfo(f"{base}/{name}")
+            info.size, info.mtime, info.mode = len(data), 1577836800, 0o644
+            archive.addfile(info, io.BytesIO(data))
+    return os.path.basename(path)
