@@ -91,7 +91,7 @@ def ten_files(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 
 
 def test_first_pkgs_dirs_ours(benchmark, ten_files: list[str]) -> None:
-    from conda_exports.context import Context
+    from conda_exports.configuration import Context
 
     def build() -> tuple[str, ...]:
         return Context(ten_files).pkgs_dirs

@@ -65,7 +65,7 @@ def isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     """No test reads the machine's configuration: HOME is a fresh directory, no CONDA_*
     variable (but CONDA_EXPORTS_BACKEND), CONDARC, XDG_CONFIG_HOME or CONDA_PREFIX is set,
     and the context is reset to an empty search path before and after the test."""
-    from conda_exports.context import reset_context
+    from conda_exports.configuration import reset_context
 
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
@@ -83,7 +83,7 @@ def isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 @pytest.fixture
 def use_condarc(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
     """``use_condarc(yaml_text)`` writes a condarc, resets the context to read only it, returns its path."""
-    from conda_exports.context import reset_context
+    from conda_exports.configuration import reset_context
 
     def write(text: str) -> Path:
         path = tmp_path_factory.mktemp("condarc") / ".condarc"

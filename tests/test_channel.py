@@ -103,7 +103,7 @@ def test_reset_context_drops_cached_channels(condarc, use_condarc) -> None:
 
 
 def test_context_channel_properties(condarc) -> None:
-    from conda_exports.context import context
+    from conda_exports.configuration import context
 
     condarc("custom")
     assert context.channel_alias.location == "my.alias.example/conda" and context.channel_alias.scheme == "https"

@@ -17,8 +17,15 @@ from importlib import import_module
 from pathlib import Path
 
 import pytest
+from conda_exports.configuration import (
+    ConfigurationWarning,
+    Context,
+    context,
+    non_x86_machines,
+    reset_context,
+    sys_rc_path,
+)
 from conda_exports.constants import DEFAULT_CHANNELS, DEFAULT_CHANNELS_WIN, SEARCH_PATH, ChannelPriority
-from conda_exports.context import ConfigurationWarning, Context, context, non_x86_machines, reset_context, sys_rc_path
 from conda_exports.exceptions import (
     CondaError,
     ConfigurationLoadError,
@@ -33,7 +40,7 @@ from hypothesis import strategies as st
 # no kernel is involved, so one backend is enough
 pytestmark = pytest.mark.one_backend
 
-context_module = import_module("conda_exports.context")  # the module (conda_exports.context is the object)
+context_module = import_module("conda_exports.configuration")  # the module (conda_exports.context is the object)
 
 # The user-level part of conda's search path: every entry a test may create (no /etc, /var/lib).
 USER_SEARCH_PATH = tuple(p for p in SEARCH_PATH if not p.startswith(("/etc/", "/var/lib/", "C:/ProgramData")))
@@ -886,7 +893,7 @@ def hook(event, args):
         opened.append(args[0])
 sys.addaudithook(hook)
 import conda_exports
-from conda_exports.context import context
+from conda_exports.configuration import context
 assert not opened, opened
 assert "yaml" not in sys.modules
 print(len(conda_exports.pkgs_dirs))

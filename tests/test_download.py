@@ -19,7 +19,7 @@ import pytest
 import requests
 from conda_exports import ChecksumMismatchError, CondaHTTPError, CondaValueError, TmpDownload, download
 from conda_exports._url import path_to_url
-from conda_exports.context import reset_context
+from conda_exports.configuration import reset_context
 from conda_exports.exceptions import BasicClobberError, CondaError, MissingPathError
 from http_channel import HTTPChannel
 

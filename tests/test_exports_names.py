@@ -285,7 +285,7 @@ def test_plain_names() -> None:
     assert conda_exports.on_win is (sys.platform == "win32")
     assert conda_exports.StringIO is __import__("io").StringIO
     assert conda_exports.input is __import__("builtins").input
-    from conda_exports.context import ConfigurationWarning
+    from conda_exports.configuration import ConfigurationWarning
 
     assert conda_exports.ConfigurationWarning is ConfigurationWarning
     assert issubclass(ConfigurationWarning, UserWarning)
@@ -368,9 +368,12 @@ def test_the_reason_is_given_when_conda_is_broken(tmp_path: Path) -> None:
     ]
 
 
-def test_the_plan_submodule_does_not_replace_the_name() -> None:
-    plan = conda_exports.plan
-    importlib.import_module("conda_exports.plan")  # the display_actions module
-
-    assert conda_exports.plan is plan
-    assert sys.modules["conda_exports.plan"].display_actions is conda_exports.display_actions
+def test_no_submodule_shares_a_public_name() -> None:
+    """``conda_exports.context`` / ``.plan`` are conda's objects; no module of ours can replace them."""
+    package = Path(conda_exports.__file__).parent
+    modules = {p.stem for p in package.glob("*.py")} | {p.name for p in package.iterdir() if p.is_dir()}
+    assert sorted(modules & set(conda_exports.__all__)) == []
+    plan, context = conda_exports.plan, conda_exports.context
+    importlib.import_module("conda_exports.display")
+    importlib.import_module("conda_exports.configuration")
+    assert conda_exports.plan is plan and conda_exports.context is context

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from conda_exports import CondaError, CondaHTTPError, UnavailableInvalidChannel, _backend
 from conda_exports._url import path_to_url
-from conda_exports.context import context, reset_context
+from conda_exports.configuration import context, reset_context
 from conda_exports.exceptions import MissingPathError, NoWritablePkgsDirError, ZstdDecompressionError
 from conda_exports.fetch import CACHE_STATE_SUFFIX, FetchedRepodata, fetch_repodata
 from conda_exports.session import CondaSession, get_session, redact_url

@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 
 import pytest
 from conda_exports import _backend, get_index
-from conda_exports.context import reset_context
+from conda_exports.configuration import reset_context
 from conda_exports.exceptions import RecordValidationError, RepodataDecodeError, RepodataWarning
 from conda_exports.models.dist import Dist
 from conda_exports.models.records import EntityEncoder, PackageRecord

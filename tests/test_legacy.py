@@ -12,8 +12,8 @@ from pathlib import Path
 import conda_exports
 import pytest
 from conda_exports import legacy
+from conda_exports.configuration import context, non_x86_machines
 from conda_exports.constants import DEFAULT_CHANNELS, PREFIX_PLACEHOLDER
-from conda_exports.context import context, non_x86_machines
 
 COMPUTED = (
     "arch_name",

@@ -1274,7 +1274,7 @@ def test_equality_by_channel_name() -> None:
 
 
 def test_parse_caches_follow_the_configuration(use_condarc: Callable[[str], Path]) -> None:
-    from conda_exports.context import reset_context
+    from conda_exports.configuration import reset_context
 
     other = dict(RECORD, channel="https://third.example.org/other/linux-64")
     before = MatchSpec("mychan::numpy")

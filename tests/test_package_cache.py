@@ -67,7 +67,7 @@ def _tar(files: dict[str, bytes], mode: str = "w:bz2") -> bytes:
 
 
 def _use(pkgs: Path, monkeypatch: pytest.MonkeyPatch, subdir: str = "linux-64") -> None:
-    from conda_exports.context import reset_context
+    from conda_exports.configuration import reset_context
 
     monkeypatch.setenv("CONDA_PKGS_DIRS", str(pkgs))
     monkeypatch.setenv("CONDA_SUBDIR", subdir)  # ``in`` matches the context's subdir only

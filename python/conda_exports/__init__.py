@@ -50,11 +50,11 @@ _EXPORTS: dict[str, str] = {
     "CondaValueError": "exceptions",
     "UnavailableInvalidChannel": "exceptions",
     # context
-    "context": "context",
-    "reset_context": "context",
-    "sys_rc_path": "context",
-    "non_x86_machines": "context",
-    "ConfigurationWarning": "context",
+    "context": "configuration",
+    "reset_context": "configuration",
+    "sys_rc_path": "configuration",
+    "non_x86_machines": "configuration",
+    "ConfigurationWarning": "configuration",
     # constants
     "DEFAULT_CHANNELS": "constants",
     "DEFAULT_CHANNELS_UNIX": "constants",
@@ -122,7 +122,7 @@ _EXPORTS: dict[str, str] = {
     "download": "transfer",
     "TmpDownload": "transfer",
     # plan
-    "display_actions": "plan",
+    "display_actions": "display",
     # remove
     "rm_rf": "remove",
     "delete_trash": "remove",
@@ -198,23 +198,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
-
-
-#: Public names that are also submodules: importing the submodule must not replace the name.
-_SHADOWED = frozenset({"context", "plan"})
-
-
-class _Package(type(sys)):  # type: ignore[misc]
-    """Keeps ``conda_exports.context`` the Context object and ``conda_exports.plan`` conda's plan.
-
-    Importing the submodule of the same name would otherwise replace the attribute with the
-    module; the module stays reachable as ``sys.modules["conda_exports.context"]``.
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _SHADOWED and isinstance(value, type(sys)) and value.__name__ == f"{__name__}.{name}":
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

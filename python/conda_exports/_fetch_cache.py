@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from os.path import isfile, join
 from typing import Any, Iterator
 
-from .context import context
+from .configuration import context
 from .exceptions import NotWritableError, NoWritablePkgsDirError, from_oserror
 from .utils import cache_fn_url
 

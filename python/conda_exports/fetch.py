@@ -47,8 +47,8 @@ from ._fetch_cache import (
     zst_worth_trying,
 )
 from ._url import redact_url, url_to_path
+from .configuration import context
 from .constants import REPODATA_FN
-from .context import context
 from .exceptions import (
     CondaError,
     CondaHTTPError,

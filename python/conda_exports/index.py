@@ -45,7 +45,7 @@ class _Subdir:
 
 
 def _channel_list(channel_urls: Iterable[Any], prepend: bool, use_local: bool) -> list[Any]:
-    from .context import context
+    from .configuration import context
 
     channels = list(channel_urls)
     if use_local:
@@ -56,7 +56,7 @@ def _channel_list(channel_urls: Iterable[Any], prepend: bool, use_local: bool) -
 
 
 def _subdirs(channels: list[Any], platform: str | None) -> list[_Subdir]:
-    from .context import context
+    from .configuration import context
     from .models.channel import Channel
 
     subdirs = (platform, "noarch") if platform is not None else context.subdirs
@@ -136,7 +136,7 @@ def _prefix_records(prefix: str) -> list[Any]:
 
 def _cache_records() -> list[Any]:
     """The packages of every package cache, as ``package_cache()`` reads them."""
-    from .context import context
+    from .configuration import context
     from .package_cache_data import cache_records
 
     records: list[Any] = []
@@ -200,7 +200,7 @@ def load_index(
     """``get_index``, and per subdir its URL (no credentials), its record count and how its
     repodata was had (``local``, ``fresh``, ``revalidated``, ``downloaded``, ``offline``,
     ``missing``)."""
-    from .context import context
+    from .configuration import context
     from .models.dist import _dist_from_record
     from .models.records import PackageRecord
     from .repodata import subdir_records

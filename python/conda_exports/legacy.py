@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import warnings
 
+from .configuration import context, non_x86_machines, reset_context
 from .constants import DEFAULT_CHANNELS, PREFIX_PLACEHOLDER
-from .context import context, non_x86_machines, reset_context
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -253,7 +253,7 @@ def cache_records(pkgs_dir: str) -> dict[Any, Any]:
 def first_writable() -> str:
     """The first of ``pkgs_dirs`` that is a writable package cache (it has a writable
     ``urls.txt``) or can be made one (created with an empty ``urls.txt``, as conda does)."""
-    from .context import context
+    from .configuration import context
     from .exceptions import NoWritablePkgsDirError
 
     pkgs_dirs = list(context.pkgs_dirs)

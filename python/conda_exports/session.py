@@ -22,7 +22,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from ._url import redact_url
-from .context import context
+from .configuration import context
 
 __all__ = ["CondaSession", "get_session", "redact_url", "user_agent"]
 

@@ -37,7 +37,7 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, Union
 
 from ._url import redact_url, url_to_path
-from .context import context
+from .configuration import context
 from .exceptions import (
     BasicClobberError,
     ChecksumMismatchError,

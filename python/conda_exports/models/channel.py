@@ -51,7 +51,7 @@ def _context() -> Any:
     if _context_module is None:
         from importlib import import_module
 
-        _context_module = import_module("..context", __package__)
+        _context_module = import_module("..configuration", __package__)
     return _context_module.context
 
 

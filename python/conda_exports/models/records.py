@@ -79,7 +79,7 @@ def _context() -> Any:
     try:
         module = _modules["context"]
     except KeyError:
-        module = _modules["context"] = import_module("..context", __package__)
+        module = _modules["context"] = import_module("..configuration", __package__)
     return module.context
 
 

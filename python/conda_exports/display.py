@@ -55,7 +55,7 @@ def display_actions(
         if key in actions:
             actions[key] = [index[dist] for dist in actions[key]]
     if show_channel_urls is None:
-        from .context import context
+        from .configuration import context
 
         show_channel_urls = context.show_channel_urls
     lines = _header(actions, specs_to_remove, specs_to_add)
@@ -188,7 +188,7 @@ class _Changes:
 
 def _direction(old: Any, new: Any) -> str:
     """``updated``, ``downgraded`` or ``superseded`` for a package in both LINK and UNLINK (conda's rules)."""
-    from .context import context
+    from .configuration import context
     from .models.version import normalized_version
 
     old_priority, new_priority = old.get("priority"), new.get("priority")

@@ -19,16 +19,45 @@ Each setting is merged, expanded and checked on first access; a bad value raises
 from __future__ import annotations
 
 import os
-import re
 import struct
 import sys
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from enum import Enum
 from os.path import abspath, expanduser, isdir, isfile, join
 
-from ._condarc import BOTTOM, FINAL, TOP, Node, parse_file
+from ._condarc import Node, parse_file
+from ._config_paths import (
+    _base_name,
+    _default_envs_dirs,
+    _expand_path,
+    _expand_search_entry,
+    _expandvars,
+    _is_pathlib_path,
+    _join_path_text,
+    _machine,
+    _name_order,
+    _path_text,
+    _prefix_from_environment,
+    _prefix_is_writable,
+    _raise_errors,
+    _suffix,
+    _unique_strings,
+    _user_data_dir,
+    _warn_defaults_deprecation,
+)
+from ._settings import (
+    _ENV_SOURCE,
+    _channel_alias_validation,
+    _default_python_default,
+    _default_python_validation,
+    _known_names,
+    _Map,
+    _Primitive,
+    _Sequence,
+    _Setting,
+    _ssl_verify_validation,
+)
 from .constants import (
     APP_NAME,
     DEFAULT_AGGRESSIVE_UPDATE_PACKAGES,
@@ -43,9 +72,7 @@ from .constants import (
     DEFAULTS_CHANNEL_NAME,
     ERROR_UPLOAD_URL,
     KNOWN_SUBDIRS,
-    PREFIX_MAGIC_FILE,
     REPODATA_FN,
-    ROOT_ENV_NAME,
     SEARCH_PATH,
     ChannelPriority,
     DepsModifier,
@@ -57,17 +84,14 @@ from .constants import (
 )
 from .exceptions import (
     ConfigurationLoadError,
-    CustomValidationError,
-    InvalidTypeError,
     MultipleKeysError,
-    MultiValidationError,
     ValidationError,
 )
 
 # typing is imported only for type checkers: this module is imported by others at their import time.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from typing import Any
 
 __all__ = [
     "Context",
@@ -102,7 +126,6 @@ sys_rc_path = join(sys.prefix, ".condarc")
 
 _CONDARC_FILENAMES = (".condarc", "condarc")
 _YAML_EXTENSIONS = (".yml", ".yaml")
-_ENV_SOURCE = "envvars"
 
 
 def _verbosity_at_least(level: int) -> property:
@@ -120,480 +143,6 @@ _LOG_LEVEL_FLOORS = ((4, 0), (3, 5), (2, 10), (1, 20))
 
 class ConfigurationWarning(UserWarning):
     """A configuration file was skipped (it could not be read)."""
-
-
-# --- value coercion, as conda's typify ------------------------------------------------
-
-_BOOLISH_TRUE = ("true", "yes", "on", "y")
-_BOOLISH_FALSE = ("false", "off", "n", "no", "non", "none", "")
-_NULL_STRINGS = ("none", "~", "null", "\0")
-_RE_TRUE = re.compile(r"^true$|^yes$|^on$", re.IGNORECASE)
-_RE_FALSE = re.compile(r"^false$|^no$|^off$", re.IGNORECASE)
-_RE_NONE = re.compile(r"^none$|^null$", re.IGNORECASE)
-_RE_INT = re.compile(r"^[-+]?\d+$")
-_RE_FLOAT = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
-_RE_BIN = re.compile(r"^[-+]?0[bB][01]+$")
-_RE_OCT = re.compile(r"^[-+]?0[oO][0-7]+$")
-_RE_HEX = re.compile(r"^[-+]?0[xX][0-9a-fA-F]+$")
-_RE_COMPLEX = re.compile(r"^(?:[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?)?[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?j$")
-
-
-class _CoercionError(ValueError):
-    def __init__(self, value: Any, msg: str) -> None:
-        self.value = value
-        super().__init__(msg)
-
-
-def _numbers(text: str) -> Any:
-    if _RE_INT.match(text):
-        return int(text)
-    if _RE_FLOAT.match(text):
-        return float(text)
-    if _RE_BIN.match(text):
-        return bin(int(text, 2))  # conda's quirk: these come back as their text
-    if _RE_OCT.match(text):
-        return oct(int(text, 8))
-    if _RE_HEX.match(text):
-        return hex(int(text, 16))
-    if _RE_COMPLEX.match(text):
-        return complex(text)
-    return _NO_MATCH
-
-
-_NO_MATCH = object()
-
-
-def _typify_no_hint(text: str) -> Any:
-    if _RE_TRUE.match(text):
-        return True
-    if _RE_FALSE.match(text):
-        return False
-    if _RE_NONE.match(text):
-        return None
-    number = _numbers(text)
-    return text if number is _NO_MATCH else number
-
-
-#: Word -> truth value for _boolify; the later groups win where words overlap ("none").
-_WORD_TRUTH = {**dict.fromkeys(_BOOLISH_FALSE, False), **dict.fromkeys(_BOOLISH_TRUE, True)}
-_WORD_TRUTH_NULLABLE = {
-    **dict.fromkeys(_BOOLISH_FALSE, False),
-    **dict.fromkeys(_NULL_STRINGS, None),
-    **dict.fromkeys(_BOOLISH_TRUE, True),
-}
-_TRUTHY_TYPES = (int, bool, float, complex, list, set, dict, tuple)
-
-
-def _boolify(value: Any, nullable: bool = False, return_string: bool = False) -> Any:
-    """A setting's value as a bool (None for a null word when ``nullable``), as conda coerces it."""
-    if isinstance(value, _TRUTHY_TYPES):
-        return bool(value)
-    # One dot is dropped so that "1.0" and "0.0" read as numbers.
-    word = str(value).strip().lower().replace(".", "", 1)
-    if word.isnumeric():
-        return bool(float(word))
-    words = _WORD_TRUTH_NULLABLE if nullable else _WORD_TRUTH
-    if word in words:
-        return words[word]
-    try:
-        as_number = complex(word)
-    except ValueError:
-        if return_string and isinstance(value, str):
-            return value
-        raise _CoercionError(value, f"The value {value!r} cannot be boolified.") from None
-    return bool(as_number)
-
-
-def _numberify(value: Any) -> Any:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, (int, float, complex)):
-        return value
-    number = _numbers(str(value))
-    if number is _NO_MATCH:
-        raise _CoercionError(value, f"Cannot convert {value} to a number.")
-    return number
-
-
-def _enum_member(enum_type: type[Enum], value: Any) -> Enum:
-    """A member by value, else by name; the error keeps the by-value failure's text."""
-    try:
-        return enum_type(value)
-    except ValueError as exc:
-        by_value_failure = str(exc)
-    try:
-        return enum_type[value]
-    except (KeyError, TypeError):
-        raise _CoercionError(value, by_value_failure) from None
-
-
-def _typify(value: Any, hint: Any) -> Any:
-    """conda's coercion of a configured scalar to the setting's type."""
-    if isinstance(value, str):
-        if isinstance(hint, type) and issubclass(hint, str) and not issubclass(hint, Enum):
-            return value
-        value = value.strip()
-    if isinstance(hint, type) and issubclass(hint, Enum):
-        return _enum_member(hint, value)
-    if isinstance(hint, tuple):
-        hints = set(hint)
-        if not hints - {int, float, complex}:
-            return _numberify(value)
-        if not hints - {str}:
-            return str(value)
-        if not hints - {bool, NoneType}:
-            return _boolify(value, nullable=True)
-        if not hints - {str, bool}:
-            return _boolify(value, return_string=True)
-        if not hints - {str, NoneType}:
-            text = str(value)
-            return None if text.lower() == "none" else text
-        if not hints - {bool, int}:
-            return _typify_no_hint(str(value))
-        raise NotImplementedError(hint)  # pragma: no cover - no setting has another combination
-    if hint is bool:
-        return _boolify(value)
-    try:
-        return hint(value)
-    except (ValueError, TypeError) as exc:
-        raise _CoercionError(value, str(exc)) from None
-
-
-def _type_names(hint: Any) -> tuple[str, ...]:
-    hints = hint if isinstance(hint, tuple) else (hint,)
-    return tuple(h.__name__ for h in hints)
-
-
-# --- settings ---------------------------------------------------------------------------
-
-
-class _Setting:
-    """One configurable key: how to read, merge and check it. A descriptor on Context."""
-
-    kind = "primitive"
-
-    def __init__(
-        self,
-        default: Any,
-        element_type: Any = None,
-        *,
-        aliases: Iterable[str] = (),
-        expandvars: bool = False,
-        validation: Callable[[Any], Any] | None = None,
-    ) -> None:
-        self.default = default
-        self.element_type = type(default) if element_type is None else element_type
-        self.aliases = tuple(aliases)
-        self.expandvars = expandvars
-        self.validation = validation
-        self.name = ""
-        self.names: frozenset[str] = frozenset()
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-        self.names = frozenset((*self.aliases, name))
-
-    def __get__(self, instance: Context | None, owner: type) -> Any:
-        if instance is None:
-            return self
-        return instance._setting_value(self)
-
-    # -- reading one source
-    def load(self, source: str, node: Node) -> Node:
-        """Checks one source's raw value; env values arrive as strings and are split here."""
-        if source == _ENV_SOURCE:
-            text = str(node.value)
-            parts = text.split("!important")
-            return Node(parts[0].strip(), FINAL if len(parts) >= 2 else None, source)
-        if isinstance(node.value, (tuple, dict)):
-            raise InvalidTypeError(
-                self.name, node.plain(), source, type(node.plain()).__name__, _type_names(self.element_type)
-            )
-        return node
-
-    # -- merging the sources (highest priority last)
-    def merge(self, matches: list[tuple[str, Node]]) -> tuple[str, Node]:
-        for match in matches:
-            if match[1].flag == FINAL:
-                return match
-        return matches[-1]
-
-    def typify(self, source: str, node: Node, expand: Callable[[str], str] | None) -> Any:
-        value = node.value
-        if expand is not None and isinstance(value, str):
-            value = expand(value)
-        try:
-            typed = _typify(value, self.element_type)
-        except _CoercionError as exc:
-            message = str(exc)
-            if isinstance(self.element_type, type) and issubclass(self.element_type, Enum):
-                choices = ", ".join(f"'{member.value}'" for member in self.element_type)
-                message += f"\nValid choices for {self.name}: {choices}"
-            raise CustomValidationError(self.name, exc.value, source, message) from None
-        self.check(typed, source)
-        return typed
-
-    def check(self, typed: Any, source: str) -> None:
-        if not isinstance(typed, self.element_type):
-            raise InvalidTypeError(self.name, typed, source, type(typed).__name__, _type_names(self.element_type))
-        if self.validation is not None:
-            result = self.validation(typed)
-            if result is False:
-                raise ValidationError(self.name, typed, source)
-            if isinstance(result, str):
-                raise CustomValidationError(self.name, typed, source, result)
-
-
-class _Primitive(_Setting):
-    pass
-
-
-class _Sequence(_Setting):
-    """A list of strings (or, with ``element`` set, of maps)."""
-
-    kind = "sequence"
-
-    def __init__(
-        self,
-        default: Any = (),
-        *,
-        delimiter: str = ",",
-        element: _Setting | None = None,
-        aliases: Iterable[str] = (),
-        expandvars: bool = False,
-    ) -> None:
-        super().__init__(tuple(default), str, aliases=aliases, expandvars=expandvars)
-        self.delimiter = delimiter
-        self.element = element or _Primitive("", str)
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        super().__set_name__(owner, name)
-        self.element.name = name
-
-    def load(self, source: str, node: Node) -> Node:
-        if source == _ENV_SOURCE:
-            text = str(node.value)
-            # each item is read again as a single value, which drops an "!important" marker
-            parts = (part.strip() for part in text.split(self.delimiter))
-            items = tuple(Node(part.split("!important")[0].strip(), None, source) for part in parts if part)
-            for item in items:
-                self.element.load(source, item)  # a list of maps cannot come from a variable
-            return Node(items, FINAL if len(text.split("!important")) >= 2 else None, source)
-        if not isinstance(node.value, tuple):
-            value = node.plain()
-            raise InvalidTypeError(self.name, value, source, type(value).__name__, ("tuple",))
-        for item in node.value:
-            self.element.load(source, item)
-        return node
-
-    def merge(self, matches: list[tuple[str, Node]]) -> tuple[str, Node]:
-        relevant = _up_to_final(matches)
-        top = [item for _, node in relevant for item in node.value if item.flag == TOP]
-        bottom = [item for _, node in reversed(relevant) for item in node.value if item.flag == BOTTOM]
-        everything = [item for _, node in reversed(relevant) for item in node.value]
-        top_first = _unique((*top, *everything))
-        merged = list(reversed(_unique((*reversed(bottom), *reversed(top_first)))))
-        return relevant[-1][0], Node(tuple(merged), None, relevant[-1][0])
-
-    def typify(self, source: str, node: Node, expand: Callable[[str], str] | None) -> Any:
-        return tuple(self.element.typify(_source_of(item, source), item, expand) for item in node.value)
-
-
-class _Map(_Setting):
-    """A map of strings (or, with ``element`` set, of lists)."""
-
-    kind = "map"
-
-    def __init__(
-        self,
-        element: _Setting,
-        default: Mapping[str, Any] | None = None,
-        *,
-        aliases: Iterable[str] = (),
-        expandvars: bool = False,
-    ) -> None:
-        super().__init__(dict(default or {}), dict, aliases=aliases, expandvars=expandvars)
-        self.element = element
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        super().__set_name__(owner, name)
-        self.element.name = name
-
-    def load(self, source: str, node: Node) -> Node:
-        if not isinstance(node.value, dict):
-            value = node.plain()
-            raise InvalidTypeError(self.name, value, source, type(value).__name__, ("frozendict",))
-        for child in node.value.values():
-            self.element.load(source, child)
-        return node
-
-    def merge(self, matches: list[tuple[str, Node]]) -> tuple[str, Node]:
-        relevant = _up_to_final(matches)
-        final_entries: dict[Any, tuple[str, Node]] = {}
-        for source, node in reversed(relevant):
-            for key, child in node.value.items():
-                if child.flag == FINAL:
-                    final_entries[key] = (source, child)
-        grouped: dict[Any, list[tuple[str, Node]]] = {}
-        for source, node in relevant:
-            for key, child in node.value.items():
-                grouped.setdefault(key, []).append((source, child))
-        merged = {key: self.element.merge(values) for key, values in grouped.items()}
-        merged.update(final_entries)
-        entries = {key: child for key, (_, child) in merged.items()}
-        return relevant[-1][0], Node(entries, None, relevant[-1][0])
-
-    def typify(self, source: str, node: Node, expand: Callable[[str], str] | None) -> Any:
-        return {key: self.element.typify(_source_of(child, source), child, expand) for key, child in node.value.items()}
-
-
-def _source_of(node: Node, default: str) -> str:
-    return node.source or default
-
-
-def _up_to_final(matches: list[tuple[str, Node]]) -> list[tuple[str, Node]]:
-    for index, (_, node) in enumerate(matches):
-        if node.flag == FINAL:
-            return matches[: index + 1]
-    return matches
-
-
-def _freeze(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return tuple(_freeze(item) for item in value)
-    if isinstance(value, dict):
-        return frozenset((key, _freeze(item)) for key, item in value.items())
-    return value
-
-
-def _unique(items: Iterable[Node]) -> list[Node]:
-    seen: set[Any] = set()
-    result = []
-    for item in items:
-        key = _freeze(item.plain())
-        if key not in seen:
-            seen.add(key)
-            result.append(item)
-    return result
-
-
-# --- validations (conda's messages) --------------------------------------------------
-
-
-def _channel_alias_validation(value: str) -> Any:
-    if value and not re.match(r"^[a-z][a-z0-9.+-]*://", value, re.IGNORECASE):
-        return f"channel_alias value '{value}' must have scheme/protocol."
-    return True
-
-
-def _default_python_default() -> str:
-    return f"{sys.version_info[0]}.{sys.version_info[1]}"
-
-
-def _default_python_validation(value: Any) -> Any:
-    """Empty means no python pin; otherwise ``X.Y`` with 2.0 <= X.Y < 4.0."""
-    if not value:
-        return True
-    # conda's message shows the value as a float once it parsed as one ("4.10" is reported as 4.1).
-    shown = value
-    if len(value) >= 3 and value[1] == ".":
-        try:
-            shown = float(value)
-        except ValueError:
-            pass
-        else:
-            if 2.0 <= shown < 4.0:
-                return True
-    return f"default_python value '{shown}' not of the form '[23].[0-9][0-9]?' or ''"
-
-
-def _ssl_verify_validation(value: Any) -> Any:
-    """Booleans pass; a string must be ``truststore`` (Python 3.10+) or an existing CA bundle/directory."""
-    if not isinstance(value, str):
-        return True
-    if value == "truststore":
-        if sys.version_info >= (3, 10):
-            return True
-        return "`ssl_verify: truststore` is only supported on Python 3.10 or later"
-    if not os.path.exists(value):
-        return (
-            f"ssl_verify value '{value}' must be a boolean, a path to a "
-            "certificate bundle file, a path to a directory containing "
-            "certificates of trusted CAs, or 'truststore' to use the "
-            "operating system certificate store."
-        )
-    return True
-
-
-# --- helpers -----------------------------------------------------------------------------
-
-_RE_SEARCH_VARS = re.compile(
-    r"\$(?P<named>[_a-z][_a-z0-9]*)|\$\{(?P<braced>[_a-z][_a-z0-9]*)\}|%(?P<padded>[_a-z][_a-z0-9]*)%",
-    re.IGNORECASE,
-)
-
-
-def _expand_search_entry(template: str, mapping: Mapping[str, str]) -> str:
-    """``$VAR``, ``${VAR}`` and ``%VAR%`` from ``mapping``; unknown ones stay as written."""
-
-    def replace(match: re.Match[str]) -> str:
-        name = match.group("named") or match.group("braced") or match.group("padded")
-        return str(mapping.get(name, match.group()))
-
-    return _RE_SEARCH_VARS.sub(replace, template)
-
-
-_RE_POSIX_VARS = re.compile(r"\$(\w+|\{[^}]*\})", re.ASCII)
-
-
-def _expandvars(text: str, environ: Mapping[str, str]) -> str:
-    """``os.path.expandvars`` over ``environ`` (``%VAR%`` too on Windows)."""
-    if environ is os.environ:
-        return os.path.expandvars(text)
-    if "$" in text:
-
-        def replace(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name.startswith("{") and name.endswith("}"):
-                name = name[1:-1]
-            return environ.get(name, match.group(0))
-
-        text = _RE_POSIX_VARS.sub(replace, text)
-    if on_win and "%" in text:  # pragma: no cover
-        text = re.sub(r"%([^%]+)%", lambda m: environ.get(m.group(1), m.group(0)), text)
-    return text
-
-
-def _unique_strings(items: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(items))
-
-
-def _user_data_dir() -> str:  # pragma: no cover - Windows only
-    """platformdirs' user data dir for conda on Windows: %LOCALAPPDATA%\\conda\\conda."""
-    base = os.environ.get("LOCALAPPDATA") or join(expanduser("~"), "AppData", "Local")
-    return join(base, APP_NAME, APP_NAME)
-
-
-def _warn_defaults_deprecation() -> None:
-    warnings.warn(
-        f"Adding '{DEFAULTS_CHANNEL_NAME}' to channel list implicitly is deprecated and will be removed in 25.3. "
-        "\n\n"
-        "To remove this warning, please choose a default channel explicitly "
-        "with conda's regular configuration system, e.g. "
-        f"by adding '{DEFAULTS_CHANNEL_NAME}' to the list of channels:\n\n"
-        f"  conda config --add channels {DEFAULTS_CHANNEL_NAME}"
-        "\n\n"
-        "For more information see https://docs.conda.io/projects/conda/en/stable/user-guide/configuration/use-condarc.html\n",
-        FutureWarning,
-        stacklevel=4,
-    )
-
-
-def _raise_errors(errors: list[Exception]) -> None:
-    if len(errors) == 1:
-        raise errors[0]
-    if errors:
-        raise MultiValidationError(errors)
 
 
 # --- the context ---------------------------------------------------------------------------
@@ -1222,130 +771,8 @@ class Context:
         return f"<conda_exports Context ({state})>"
 
 
-# -- paths as pathlib would spell them (pathlib itself costs several ms to import) ----------
-
-
-def _is_pathlib_path(entry: object) -> bool:
-    pathlib = sys.modules.get("pathlib")
-    return pathlib is not None and isinstance(entry, pathlib.PurePath)
-
-
-def _path_text(text: str) -> str:
-    """``str(Path(text).expanduser())``."""
-    if on_win:  # pragma: no cover - pathlib's Windows rules (drives, UNC) are not worth copying
-        from pathlib import Path
-
-        return str(Path(text).expanduser())
-    path = _pure_posix(text)
-    if path.startswith("~"):
-        first, sep, rest = path.partition("/")
-        home = expanduser(first)
-        if not home.startswith("~"):
-            path = _pure_posix(home + sep + rest)
-    return path
-
-
-def _pure_posix(text: str) -> str:
-    """``str(PurePosixPath(text))``: empty and ``.`` parts dropped; ``//`` kept only as exactly two leading slashes."""
-    if text.startswith("/"):
-        root = "//" if text.startswith("//") and not text.startswith("///") else "/"
-    else:
-        root = ""
-    parts = [part for part in text.split("/") if part and part != "."]
-    if not root and not parts:
-        return "."
-    return root + "/".join(parts)
-
-
-def _join_path_text(directory: str, name: str) -> str:
-    if directory == ".":
-        return name
-    return directory + name if directory.endswith(os.sep) else directory + os.sep + name
-
-
-def _base_name(path: str) -> str:
-    return os.path.basename(path)
-
-
-def _suffix(name: str) -> str:
-    """``PurePath(name).suffix``: from the last dot, unless the name starts or ends with it."""
-    index = name.rfind(".")
-    return name[index:] if 0 < index < len(name) - 1 else ""
-
-
-def _name_order(name: str) -> str:
-    # pathlib sorts Windows paths case-insensitively
-    return name.lower() if on_win else name
-
-
-def _known_names(cls: type) -> frozenset[str]:
-    """Every key (names and aliases) of the settings of ``cls``."""
-    names: set[str] = set()
-    for klass in cls.__mro__:
-        for value in vars(klass).values():
-            if isinstance(value, _Setting):
-                names.update(value.names)
-    return frozenset(names)
-
-
-def _prefix_from_environment(
-    environ: Mapping[str, str], root: Callable[[], str], envs_dirs: Callable[[], Sequence[str]]
-) -> str:
-    """conda's target prefix: ``$CONDA_PREFIX``, else ``$CONDA_DEFAULT_ENV`` (the root for none,
-    ``base`` or ``root``; a path as given; a name in the first envs dir that holds it, else in
-    the first envs dir). ``root`` and ``envs_dirs`` are read only when needed."""
-    active = environ.get("CONDA_PREFIX")
-    if active:
-        return active
-    name = environ.get("CONDA_DEFAULT_ENV")
-    if name in (None, ROOT_ENV_NAME, "root"):
-        return root()
-    if os.sep in name:
-        return abspath(name)
-    dirs = envs_dirs()
-    for envs_dir in dirs:
-        candidate = join(envs_dir, name)
-        if isdir(candidate):
-            return candidate
-    return join(dirs[0], name)
-
-
-def _machine() -> str:
-    import platform
-
-    return platform.machine()
-
-
-def _expand_path(path: str) -> str:
-    return abspath(expanduser(os.path.expandvars(path)))
-
-
-def _prefix_is_writable(prefix: str) -> bool:
-    """conda's shortcut: the prefix is writable when its conda-meta/history opens for appending."""
-    path = join(prefix, PREFIX_MAGIC_FILE)
-    if isfile(path):
-        try:
-            with open(path, "a+"):
-                pass
-        except OSError:
-            return False
-        return True
-    return False
-
-
-def _default_envs_dirs(root_writable: bool, root_prefix: str, configured: Iterable[str]) -> tuple[str, ...]:
-    if root_writable:
-        fixed = [join(root_prefix, "envs"), join("~", ".conda", "envs")]
-    else:
-        fixed = [join("~", ".conda", "envs"), join(root_prefix, "envs")]
-    if on_win:  # pragma: no cover
-        fixed.append(join(_user_data_dir(), "envs"))
-    return _unique_strings(_expand_path(path) for path in (*configured, *fixed))
-
-
 #: The process-wide context; nothing is read until an attribute is used.
 context = Context()
-
 
 #: The attributes ``_configure`` and ``_load`` set: the whole loaded state of a Context.
 _LOADED_STATE = ("_requested_search_path", "_environ", "_loaded", "_search_path", "_sources", "_cache")
