@@ -13,6 +13,9 @@ same loop. py-rattler: ``rattler.Version`` / ``rattler.MatchSpec``.
 
 Run: python -m pytest benches/bench_version.py --benchmark-only --benchmark-min-rounds=3 \\
         --benchmark-json=benches/results/version.json
+"parse + first comparison" uses CONDA_EXPORTS_BENCH_DISTINCT (100000) distinct versions, so
+no cache helps anyone; two more cases parse 2 MB strings that take minutes when parsing is
+quadratic (a run of '1a', and a run of digits, which conda rejects with ValueError).
 Sizes: CONDA_EXPORTS_BENCH_VERSIONS (200000), CONDA_EXPORTS_BENCH_SPECS (100000); rounds:
 CONDA_EXPORTS_BENCH_ROUNDS (3). The shared data: ../shared, or CONDA_EXPORTS_SHARED.
 """
@@ -21,6 +24,8 @@ from __future__ import annotations
 
 import json
 import os
+import random
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -37,14 +42,40 @@ from .conftest import conda_reference, mark
 N_VERSIONS = int(os.environ.get("CONDA_EXPORTS_BENCH_VERSIONS", "200000"))
 N_SPECS = int(os.environ.get("CONDA_EXPORTS_BENCH_SPECS", "100000"))
 ROUNDS = int(os.environ.get("CONDA_EXPORTS_BENCH_ROUNDS", "3"))
+N_DISTINCT = int(os.environ.get("CONDA_EXPORTS_BENCH_DISTINCT", "100000"))
 SORT = f"sort {N_VERSIONS} versions"
 PARSE_VERSIONS = f"parse {N_VERSIONS} versions"
 PARSE_SPECS = f"parse {N_SPECS} match specs"
+FIRST_USE = f"parse + first comparison, {N_DISTINCT} distinct versions"
+# inputs that take minutes when parsing is quadratic (a run of digits, alternating runs)
+LONG_ALTERNATING = "parse '1a' * 1M (2 MB)"
+LONG_DIGITS = "reject '1' * 2M (over the int-string limit)"
 
 
 @pytest.fixture(scope="module")
 def version_strings(shared_dir: Path) -> list[str]:
     return _grammar_data.versions(shared_dir / "data" / "repodata", N_VERSIONS)
+
+
+@pytest.fixture(scope="module")
+def distinct_versions(shared_dir: Path) -> list[str]:
+    """N_DISTINCT real-shaped versions, each different: a repeat gets its last digit run
+    redrawn from a wider range until it is new, so no cache can help."""
+    rng = random.Random(3)
+    seen: dict[str, None] = {}
+    for text in _grammar_data.versions(shared_dir / "data" / "repodata", N_DISTINCT, seed=3):
+        while text in seen:
+            runs = list(_DIGIT_RUN.finditer(text))
+            if not runs:
+                text += f".{rng.randint(0, 10**6)}"
+                continue
+            last = runs[-1]
+            text = text[: last.start()] + str(rng.randint(0, 10**6)) + text[last.end() :]
+        seen[text] = None
+    return list(seen)
+
+
+_DIGIT_RUN = re.compile(r"[0-9]+")
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +131,38 @@ def test_parse_versions_ours(benchmark, ours: str, version_strings: list[str]) -
     _run(benchmark, _parse_versions, version_strings)
 
 
+def _first_use(version: object, strings: list[str]) -> int:
+    """Each string parsed once, then compared once (with the one before it), as a sort starts."""
+    parsed = [version(s) for s in strings]  # type: ignore[operator]
+    return sum(a < b for a, b in zip(parsed, parsed[1:]))
+
+
+def test_first_use_ours(benchmark, ours: str, distinct_versions: list[str]) -> None:
+    benchmark.group = FIRST_USE
+    mark(benchmark, f"conda_exports ({ours})", ours=True)
+    _run(benchmark, _first_use, version_module.VersionOrder, distinct_versions)
+
+
+def _reject(text: str) -> None:
+    try:
+        version_module.VersionOrder(text)
+    except ValueError:
+        return
+    raise AssertionError("a digit run over the int-string limit was accepted")
+
+
+def test_long_alternating_ours(benchmark, ours: str) -> None:
+    benchmark.group = LONG_ALTERNATING
+    mark(benchmark, f"conda_exports ({ours})", ours=True)
+    _run(benchmark, version_module.VersionOrder, "1a" * 1_000_000)
+
+
+def test_long_digits_ours(benchmark, ours: str) -> None:
+    benchmark.group = LONG_DIGITS
+    mark(benchmark, f"conda_exports ({ours})", ours=True)
+    _run(benchmark, _reject, "1" * 2_000_000)
+
+
 def _parse_specs(strings: list[str]) -> list:
     ms = ms_module.MatchSpec
     return [ms(s) for s in strings]
@@ -127,6 +190,13 @@ def test_parse_versions_rattler(benchmark, version_strings: list[str]) -> None:
     mark(benchmark, "py-rattler", ours=False)
     version = rattler.Version
     _run(benchmark, lambda strings: [version(s) for s in strings], version_strings)
+
+
+def test_first_use_rattler(benchmark, distinct_versions: list[str]) -> None:
+    rattler = pytest.importorskip("rattler")
+    benchmark.group = FIRST_USE
+    mark(benchmark, "py-rattler", ours=False)
+    _run(benchmark, _first_use, rattler.Version, distinct_versions)
 
 
 def test_parse_specs_rattler(benchmark, spec_strings: list[str]) -> None:

@@ -1,16 +1,19 @@
-//! conda version strings -> normalised text and a byte sort key.
+//! conda version strings -> normalised text and a byte sort key, in one linear pass.
 //!
 //! The key's byte order is conda's version order and its equality is conda's version
 //! equality; the encoding is described in `python/conda_exports/_fallback/version.py`,
 //! which produces exactly the same bytes. In short: a sequence of items is cut into
 //! groups "k zeros, then a non-zero item x", written as `01 k(4) x 00` when x sorts below
-//! zero (a string) or `03 (2^32-1-k)(4) x` when above (a number: 2-byte length + big-endian
-//! magnitude, `ffff` for `post`), and ends with `02` ("zeros from here on"). Components are
-//! grouped the same way one level up, with the all-zero component as the zero.
+//! zero (a string) or `03 (2^32-1-k)(4) x` when above (a number: its length, then its
+//! decimal digits without leading zeros; `post` is the length `ff ffffffff`), and ends
+//! with `02` ("zeros from here on"). Components are grouped the same way one level up,
+//! with the all-zero component as the zero. A length under 255 is one byte, a longer one
+//! `ff` and four bytes, so numbers are never converted to binary: the pass is linear in
+//! the text, however long its digit runs.
 //!
-//! Only ASCII input is handled here; anything else (and every invalid string) is reported
-//! as `Unhandled`, and the Python side then parses the string itself, raising conda's
-//! exact error when it is invalid.
+//! Only ASCII input is handled here; anything else (and every invalid string, and every
+//! digit run longer than Python's default int-string limit) is reported as an error, and
+//! the Python side then parses the string itself, raising conda's exact error when there is one.
 
 use rayon::prelude::*;
 
@@ -21,282 +24,353 @@ pub enum VersionError {
     Invalid,
     /// Non-ASCII text: Python's Unicode `strip`/`lower` decide what it means.
     NotAscii,
-    /// A number too long for the key's 2-byte length (over ~157k digits).
-    TooLarge,
+    /// A digit run longer than [`MAX_DIGITS`]: conda's `int()` refuses it (by default).
+    TooLong,
 }
 
-enum Item {
-    /// big-endian magnitude without leading zero bytes; empty for 0
-    Num(Vec<u8>),
-    Post,
-    Str(Vec<u8>),
-}
+/// Python's default `sys.get_int_max_str_digits()`: conda's `int(run)` raises beyond it.
+pub const MAX_DIGITS: usize = 4300;
 
 const END: u8 = 0x02;
 const NEG: u8 = 0x01;
 const POS: u8 = 0x03;
+const POST: [u8; 5] = [0xff; 5];
 
-/// Python's `str.strip()` on ASCII: whitespace plus the separators \x1c-\x1f.
-fn is_py_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1f)
-}
+/// What a byte is to conda's grammar.
+const VALID: u8 = 0;
+const UPPER: u8 = 1;
+const DASH: u8 = 2;
+const SPACE: u8 = 3;
+const OTHER: u8 = 4;
 
-fn is_valid_char(b: u8) -> bool {
-    matches!(b, b'*' | b'.' | b'+' | b'!' | b'_' | b'0'..=b'9' | b'a'..=b'z')
-}
-
-/// Decimal digits -> big-endian magnitude bytes.
-fn decimal_to_bytes(digits: &[u8]) -> Vec<u8> {
-    let digits = match digits.iter().position(|&d| d != b'0') {
-        Some(i) => &digits[i..],
-        None => return Vec::new(),
-    };
-    if digits.len() <= 19 {
-        let mut n: u64 = 0;
-        for &d in digits {
-            n = n * 10 + u64::from(d - b'0');
-        }
-        let raw = n.to_be_bytes();
-        let skip = raw.iter().take_while(|&&b| b == 0).count();
-        return raw[skip..].to_vec();
+const CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = match c {
+            b'*' | b'.' | b'+' | b'!' | b'_' | b'0'..=b'9' | b'a'..=b'z' => VALID,
+            b'A'..=b'Z' => UPPER,
+            b'-' => DASH,
+            // Python's str.strip() on ASCII: whitespace plus the separators \x1c-\x1f
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1f => SPACE,
+            _ => OTHER,
+        };
+        b += 1;
     }
-    // little-endian base-256 accumulator, multiplied by 10 per digit
-    let mut acc: Vec<u8> = Vec::with_capacity(digits.len() / 2 + 1);
-    for &d in digits {
-        let mut carry = u32::from(d - b'0');
-        for byte in acc.iter_mut() {
-            let v = u32::from(*byte) * 10 + carry;
-            *byte = (v & 0xff) as u8;
-            carry = v >> 8;
-        }
-        while carry > 0 {
-            acc.push((carry & 0xff) as u8);
-            carry >>= 8;
-        }
-    }
-    acc.reverse();
-    acc
+    t
+};
+
+/// The normalised text: the input itself (the common case, no copy) or a new string.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Norm {
+    Input,
+    Owned(String),
 }
 
-/// conda's runs of a component: digits, runs of '*', runs of anything else.
-fn component_items(part: &[u8]) -> Result<Vec<Item>, VersionError> {
-    if part.is_empty() {
+fn is_sep(b: u8) -> bool {
+    b == b'.' || b == b'_'
+}
+
+/// A number's length: one byte under 255, else `ff` and four bytes (`post` is `ff ffffffff`).
+fn push_len(out: &mut Vec<u8>, len: usize) -> Result<(), VersionError> {
+    if len < 0xff {
+        out.push(len as u8);
+        return Ok(());
+    }
+    match u32::try_from(len) {
+        Ok(n) if n < u32::MAX => {
+            out.push(0xff);
+            out.extend_from_slice(&n.to_be_bytes());
+            Ok(())
+        }
+        _ => Err(VersionError::TooLong),
+    }
+}
+
+/// Appends the key of one component (conda's runs: digits, runs of '*', runs of anything
+/// else), headed by its group within the sequence; an all-zero component only counts.
+fn push_component(part: &[u8], out: &mut Vec<u8>, seq_zeros: &mut u32) -> Result<(), VersionError> {
+    let Some(&first) = part.first() else {
         return Err(VersionError::Invalid);
-    }
-    let mut items = Vec::with_capacity(4);
-    if !part[0].is_ascii_digit() {
-        items.push(Item::Num(Vec::new())); // a leading letter gets a 0 before it
-    }
+    };
+    let header = out.len();
+    out.extend_from_slice(&[0; 5]);
+    // a leading letter gets a 0 before it: 1.1.a1 == 1.1.0a1
+    let mut zeros = u32::from(!first.is_ascii_digit());
+    let mut sign = END;
+    let n = part.len();
     let mut i = 0;
-    while i < part.len() {
+    while i < n {
         let start = i;
         let b = part[i];
         if b.is_ascii_digit() {
-            while i < part.len() && part[i].is_ascii_digit() {
+            while i < n && part[i] == b'0' {
                 i += 1;
             }
-            items.push(Item::Num(decimal_to_bytes(&part[start..i])));
-        } else if b == b'*' {
-            while i < part.len() && part[i] == b'*' {
+            let significant = i;
+            while i < n && part[i].is_ascii_digit() {
                 i += 1;
             }
-            items.push(Item::Str(part[start..i].to_vec()));
+            if i - start > MAX_DIGITS {
+                return Err(VersionError::TooLong);
+            }
+            if significant == i {
+                zeros = zeros.saturating_add(1);
+                continue;
+            }
+            out.push(POS);
+            out.extend_from_slice(&(u32::MAX - zeros).to_be_bytes());
+            push_len(out, i - significant)?;
+            out.extend_from_slice(&part[significant..i]);
+            if sign == END {
+                sign = POS;
+            }
         } else {
-            while i < part.len() && !part[i].is_ascii_digit() && part[i] != b'*' {
-                i += 1;
+            if b == b'*' {
+                while i < n && part[i] == b'*' {
+                    i += 1;
+                }
+            } else {
+                while i < n && !part[i].is_ascii_digit() && part[i] != b'*' {
+                    i += 1;
+                }
             }
             let run = &part[start..i];
-            items.push(match run {
-                b"post" => Item::Post,
-                b"dev" => Item::Str(b"DEV".to_vec()),
-                _ => Item::Str(run.to_vec()),
-            });
-        }
-    }
-    Ok(items)
-}
-
-fn component_key(items: &[Item], out: &mut Vec<u8>) -> Result<(), VersionError> {
-    let mut zeros: u32 = 0;
-    for item in items {
-        match item {
-            Item::Num(m) if m.is_empty() => zeros += 1,
-            Item::Num(m) => {
+            if run == b"post" {
                 out.push(POS);
                 out.extend_from_slice(&(u32::MAX - zeros).to_be_bytes());
-                let len = u16::try_from(m.len()).map_err(|_| VersionError::TooLarge)?;
-                if len == u16::MAX {
-                    return Err(VersionError::TooLarge);
+                out.extend_from_slice(&POST);
+                if sign == END {
+                    sign = POS;
                 }
-                out.extend_from_slice(&len.to_be_bytes());
-                out.extend_from_slice(m);
-                zeros = 0;
-            }
-            Item::Post => {
-                out.push(POS);
-                out.extend_from_slice(&(u32::MAX - zeros).to_be_bytes());
-                out.extend_from_slice(&[0xff, 0xff]);
-                zeros = 0;
-            }
-            Item::Str(s) => {
+            } else {
                 out.push(NEG);
                 out.extend_from_slice(&zeros.to_be_bytes());
-                out.extend_from_slice(s);
+                out.extend_from_slice(if run == b"dev" { b"DEV" } else { run });
                 out.push(0);
-                zeros = 0;
-            }
-        }
-    }
-    out.push(END);
-    Ok(())
-}
-
-fn sequence_key<'a>(
-    parts: impl Iterator<Item = &'a [u8]>,
-    out: &mut Vec<u8>,
-) -> Result<(), VersionError> {
-    let mut zeros: u32 = 0;
-    let mut inner = Vec::with_capacity(16);
-    for part in parts {
-        inner.clear();
-        component_key(&component_items(part)?, &mut inner)?;
-        match inner[0] {
-            END => zeros += 1,
-            POS => {
-                out.push(POS);
-                out.extend_from_slice(&(u32::MAX - zeros).to_be_bytes());
-                out.extend_from_slice(&inner);
-                zeros = 0;
-            }
-            _ => {
-                out.push(NEG);
-                out.extend_from_slice(&zeros.to_be_bytes());
-                out.extend_from_slice(&inner);
-                zeros = 0;
-            }
-        }
-    }
-    out.push(END);
-    Ok(())
-}
-
-/// Normalised text and sort key of a conda version string.
-pub fn version_key(text: &str) -> Result<(String, Vec<u8>), VersionError> {
-    if !text.is_ascii() {
-        return Err(VersionError::NotAscii);
-    }
-    let bytes = text.as_bytes();
-    let start = bytes.iter().position(|&b| !is_py_space(b));
-    let Some(start) = start else {
-        return Err(VersionError::Invalid);
-    };
-    let end = bytes
-        .iter()
-        .rposition(|&b| !is_py_space(b))
-        .unwrap_or(start)
-        + 1;
-    let mut norm: Vec<u8> = bytes[start..end].to_ascii_lowercase();
-    if !norm.iter().all(|&b| is_valid_char(b)) {
-        if norm.contains(&b'-') && !norm.contains(&b'_') {
-            for b in norm.iter_mut() {
-                if *b == b'-' {
-                    *b = b'_';
+                if sign == END {
+                    sign = NEG;
                 }
             }
         }
-        if !norm.iter().all(|&b| is_valid_char(b)) {
-            return Err(VersionError::Invalid);
+        zeros = 0;
+    }
+    if sign == END {
+        out.truncate(header);
+        *seq_zeros = seq_zeros.saturating_add(1);
+        return Ok(());
+    }
+    out.push(END);
+    let k = if sign == POS {
+        u32::MAX - *seq_zeros
+    } else {
+        *seq_zeros
+    };
+    out[header] = sign;
+    out[header + 1..header + 5].copy_from_slice(&k.to_be_bytes());
+    *seq_zeros = 0;
+    Ok(())
+}
+
+/// Appends the components of `text` split at '.' and '_'; with `keep_last` a final '_'
+/// stays attached to the last component (openssl-style `1.0.2_`).
+fn push_parts(
+    text: &[u8],
+    keep_last: bool,
+    out: &mut Vec<u8>,
+    zeros: &mut u32,
+) -> Result<(), VersionError> {
+    let body = if keep_last && text.last() == Some(&b'_') {
+        &text[..text.len() - 1]
+    } else {
+        text
+    };
+    let mut start = 0;
+    for (i, &b) in body.iter().enumerate() {
+        if is_sep(b) {
+            push_component(&text[start..i], out, zeros)?;
+            start = i + 1;
         }
     }
+    push_component(&text[start..], out, zeros)
+}
 
-    let bangs = norm.iter().filter(|&&b| b == b'!').count();
-    let (epoch, rest): (&[u8], &[u8]) = match bangs {
-        0 => (b"0", &norm[..]),
-        1 => {
-            let at = norm.iter().position(|&b| b == b'!').unwrap_or(0);
-            let epoch = &norm[..at];
-            if epoch.is_empty() || !epoch.iter().all(u8::is_ascii_digit) {
+/// The key of a normalised version (`[epoch!]main[+local]`), appended to `out`.
+fn push_key(norm: &[u8], out: &mut Vec<u8>) -> Result<(), VersionError> {
+    let (epoch, rest): (&[u8], &[u8]) = match norm.iter().position(|&b| b == b'!') {
+        None => (b"0", norm),
+        Some(at) => {
+            let (epoch, rest) = (&norm[..at], &norm[at + 1..]);
+            if rest.contains(&b'!') || epoch.is_empty() || !epoch.iter().all(u8::is_ascii_digit) {
                 return Err(VersionError::Invalid);
             }
-            (epoch, &norm[at + 1..])
+            (epoch, rest)
         }
-        _ => return Err(VersionError::Invalid),
     };
-    let pluses = rest.iter().filter(|&&b| b == b'+').count();
-    let (main, local): (&[u8], Option<&[u8]>) = match pluses {
-        0 => (rest, None),
-        1 => {
-            let at = rest.iter().position(|&b| b == b'+').unwrap_or(0);
-            (&rest[..at], Some(&rest[at + 1..]))
+    let (main, local) = match rest.iter().position(|&b| b == b'+') {
+        None => (rest, None),
+        Some(at) => {
+            let local = &rest[at + 1..];
+            if local.contains(&b'+') {
+                return Err(VersionError::Invalid);
+            }
+            (&rest[..at], Some(local))
         }
-        _ => return Err(VersionError::Invalid),
     };
     if main.is_empty() {
         return Err(VersionError::Invalid);
     }
+    let mut zeros = 0;
+    push_component(epoch, out, &mut zeros)?;
+    push_parts(main, true, out, &mut zeros)?;
+    out.push(END);
+    if let Some(local) = local {
+        zeros = 0;
+        push_parts(local, false, out, &mut zeros)?;
+    }
+    out.push(END);
+    Ok(())
+}
 
-    let is_sep = |b: &u8| *b == b'.' || *b == b'_';
-    let mut parts: Vec<Vec<u8>> = Vec::with_capacity(6);
-    parts.push(epoch.to_vec());
-    if main[main.len() - 1] == b'_' {
-        // openssl-style trailing underscore stays attached to the last component
-        let body = &main[..main.len() - 1];
-        parts.extend(body.split(is_sep).map(<[u8]>::to_vec));
-        if let Some(last) = parts.last_mut() {
-            last.push(b'_');
+/// Appends the sort key of `text` to `out` and says what its normalised text is.
+///
+/// conda's normalisation: `strip()`, `lower()`, and '-' read as '_' when the text has no '_'.
+pub fn write_key(text: &str, out: &mut Vec<u8>) -> Result<Norm, VersionError> {
+    let bytes = text.as_bytes();
+    if !bytes.is_ascii() {
+        return Err(VersionError::NotAscii);
+    }
+    let Some(start) = bytes.iter().position(|&b| CLASS[usize::from(b)] != SPACE) else {
+        return Err(VersionError::Invalid);
+    };
+    let end = bytes
+        .iter()
+        .rposition(|&b| CLASS[usize::from(b)] != SPACE)
+        .map_or(start, |i| i + 1);
+    let stripped = &bytes[start..end];
+    let seen = stripped
+        .iter()
+        .fold(0u8, |seen, &b| seen | 1 << CLASS[usize::from(b)]);
+    if seen & (1 << SPACE | 1 << OTHER) != 0 {
+        return Err(VersionError::Invalid);
+    }
+    if seen == 1 << VALID {
+        push_key(stripped, out)?;
+        if start == 0 && end == bytes.len() {
+            return Ok(Norm::Input);
         }
-    } else {
-        parts.extend(main.split(is_sep).map(<[u8]>::to_vec));
+        return Ok(Norm::Owned(String::from_utf8_lossy(stripped).into_owned()));
     }
+    let dashes = seen & 1 << DASH != 0;
+    if dashes && stripped.contains(&b'_') {
+        return Err(VersionError::Invalid); // dashes are read as '_' only when there is none
+    }
+    let mut norm = stripped.to_ascii_lowercase();
+    if dashes {
+        for b in norm.iter_mut().filter(|b| **b == b'-') {
+            *b = b'_';
+        }
+    }
+    push_key(&norm, out)?;
+    String::from_utf8(norm)
+        .map(Norm::Owned)
+        .map_err(|_| VersionError::NotAscii)
+}
 
-    let mut key = Vec::with_capacity(8 * parts.len() + 8);
-    sequence_key(parts.iter().map(Vec::as_slice), &mut key)?;
-    match local {
-        Some(local) => sequence_key(local.split(is_sep), &mut key)?,
-        None => key.push(END),
-    }
-    let norm = String::from_utf8(norm).map_err(|_| VersionError::NotAscii)?;
+/// Normalised text and sort key of a conda version string.
+pub fn version_key(text: &str) -> Result<(String, Vec<u8>), VersionError> {
+    let mut key = Vec::with_capacity(2 * text.len() + 16);
+    let norm = match write_key(text, &mut key)? {
+        Norm::Input => text.to_owned(),
+        Norm::Owned(norm) => norm,
+    };
     Ok((norm, key))
 }
 
-/// `version_key` of many strings, in parallel; order preserved.
-pub fn version_keys(texts: &[String]) -> Vec<Result<(String, Vec<u8>), VersionError>> {
-    texts.par_iter().map(|t| version_key(t)).collect()
+/// `write_key` of many strings (`None`: not text), in parallel; order preserved.
+pub fn version_keys(texts: &[Option<&str>]) -> Vec<Result<(Norm, Vec<u8>), VersionError>> {
+    texts
+        .par_iter()
+        .map(|t| {
+            let text = t.ok_or(VersionError::NotAscii)?;
+            let mut key = Vec::with_capacity(2 * text.len() + 16);
+            write_key(text, &mut key).map(|norm| (norm, key))
+        })
+        .collect()
 }
 
 pub mod python {
     use pyo3::prelude::*;
-    use pyo3::types::PyBytes;
+    use pyo3::types::{PyBytes, PyString};
+    use std::os::raw::c_char;
 
-    type Key<'py> = Option<(String, Bound<'py, PyBytes>)>;
+    use super::Norm;
 
-    fn to_py<'py>(
-        py: Python<'py>,
-        parsed: Result<(String, Vec<u8>), super::VersionError>,
-    ) -> Key<'py> {
-        // Every failure means "not handled here": the caller parses the string in Python,
-        // which raises conda's InvalidVersionSpec with conda's reason.
-        parsed
-            .ok()
-            .map(|(norm, key)| (norm, PyBytes::new(py, &key)))
+    extern "C" {
+        // Part of the limited API only from Python 3.10, but exported by every CPython 3;
+        // PyO3's abi3-py39 string extraction instead copies the text twice per call.
+        fn PyUnicode_AsUTF8AndSize(
+            unicode: *mut pyo3::ffi::PyObject,
+            size: *mut pyo3::ffi::Py_ssize_t,
+        ) -> *const c_char;
+    }
+
+    /// The UTF-8 text of `text` without copying (CPython caches it on the object; for
+    /// ASCII text it is the object's own data); None for lone surrogates.
+    fn utf8<'a>(text: &'a Bound<'_, PyString>) -> Option<&'a str> {
+        let mut size: pyo3::ffi::Py_ssize_t = 0;
+        // SAFETY: `text` is a live str object and we hold the GIL.
+        let data = unsafe { PyUnicode_AsUTF8AndSize(text.as_ptr(), &mut size) };
+        let size = usize::try_from(size).ok().filter(|_| !data.is_null());
+        let Some(size) = size else {
+            drop(PyErr::take(text.py())); // UnicodeEncodeError: Python reports it its own way
+            return None;
+        };
+        // SAFETY: CPython returns `size` bytes of valid UTF-8 that live as long as `text`.
+        Some(unsafe {
+            std::str::from_utf8_unchecked(std::slice::from_raw_parts(data.cast::<u8>(), size))
+        })
+    }
+
+    type Key<'py> = Option<(Bound<'py, PyString>, Bound<'py, PyBytes>)>;
+
+    fn to_py<'py>(text: &Bound<'py, PyString>, norm: Norm, key: &[u8]) -> Key<'py> {
+        let py = text.py();
+        let norm = match norm {
+            Norm::Input => text.clone(),
+            Norm::Owned(norm) => PyString::new(py, &norm),
+        };
+        Some((norm, PyBytes::new(py, key)))
     }
 
     /// Normalised text and sort key of one version string; None when not handled here.
     ///
-    /// The GIL is kept: the work is well under a microsecond, less than releasing it costs.
+    /// Every failure (invalid text, non-ASCII text, lone surrogates, digit runs over
+    /// Python's int-string limit) means "not handled here": the caller parses the string
+    /// in Python, which raises conda's exception with conda's message. The normalised text
+    /// is `text` itself when normalising changes nothing. The GIL is kept: the work is well
+    /// under a microsecond, less than releasing it costs.
     #[pyfunction]
-    pub fn version_key<'py>(py: Python<'py>, text: &str) -> Key<'py> {
-        to_py(py, super::version_key(text))
+    pub fn version_key<'py>(text: &Bound<'py, PyString>) -> Key<'py> {
+        let s = utf8(text)?;
+        let mut key = Vec::with_capacity(2 * s.len() + 16);
+        let norm = super::write_key(s, &mut key).ok()?;
+        to_py(text, norm, &key)
     }
 
     /// `version_key` of each string, computed in parallel without the GIL.
     #[pyfunction]
-    pub fn version_keys<'py>(py: Python<'py>, texts: Vec<String>) -> Vec<Key<'py>> {
-        let results = py.detach(|| super::version_keys(&texts));
-        results.into_iter().map(|r| to_py(py, r)).collect()
+    pub fn version_keys<'py>(py: Python<'py>, texts: Vec<Bound<'py, PyString>>) -> Vec<Key<'py>> {
+        let strs: Vec<Option<&str>> = texts.iter().map(utf8).collect();
+        let results = py.detach(|| super::version_keys(&strs));
+        texts
+            .iter()
+            .zip(results)
+            .map(|(text, r)| r.ok().and_then(|(norm, key)| to_py(text, norm, &key)))
+            .collect()
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -377,21 +451,57 @@ mod tests {
     fn big_numbers() {
         assert!(key("9999999999999999999999.1") < key("10000000000000000000000"));
         assert!(key("18446744073709551616") > key("18446744073709551615"));
-        assert_eq!(decimal_to_bytes(b"00256"), vec![1, 0]);
-        assert_eq!(decimal_to_bytes(b"000"), Vec::<u8>::new());
+        assert_eq!(key("00256"), key("256"));
+        assert_eq!(key("1.000"), key("1"));
+        let long = "9".repeat(300);
+        assert!(key(&long) > key(&"9".repeat(299)));
+        assert!(key(&format!("1*{long}")) < key("1*post"));
+        assert!(key(&format!("1.{long}")) < key(&format!("1.1{long}")));
+    }
+
+    #[test]
+    fn digit_runs_over_the_int_limit() {
+        let at = "1".repeat(MAX_DIGITS);
+        assert!(version_key(&at).is_ok());
+        for s in [
+            "1".repeat(MAX_DIGITS + 1),
+            format!("0{at}"),
+            format!("1.{at}1"),
+            format!("{at}1!1"),
+            format!("1+a{at}1"),
+        ] {
+            assert_eq!(version_key(&s), Err(VersionError::TooLong));
+        }
+    }
+
+    #[test]
+    fn long_inputs_are_linear() {
+        // quadratic work would take minutes on these
+        let alternating = "1a".repeat(1_000_000);
+        let (norm, k) = version_key(&alternating).expect("valid");
+        assert_eq!(norm.len(), 2_000_000);
+        assert!(k.len() > 2_000_000);
+        let dotted = "12.".repeat(500_000) + "1";
+        assert!(version_key(&dotted).is_ok());
         assert_eq!(
-            decimal_to_bytes(b"18446744073709551616"),
-            vec![1, 0, 0, 0, 0, 0, 0, 0, 0]
+            version_key(&"1".repeat(2_000_000)),
+            Err(VersionError::TooLong)
+        );
+    }
+
+    #[test]
+    fn normalised_text_reuses_the_input() {
+        let mut out = Vec::new();
+        assert_eq!(write_key("1.0a", &mut out), Ok(Norm::Input));
+        assert_eq!(
+            write_key(" 1.0a", &mut out),
+            Ok(Norm::Owned("1.0a".to_owned()))
         );
     }
 
     #[test]
     fn batch_keeps_order() {
-        let texts: Vec<String> = ["1.0", "bad..", "2.0"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let out = version_keys(&texts);
-        assert!(out[0].is_ok() && out[1].is_err() && out[2].is_ok());
+        let out = version_keys(&[Some("1.0"), Some("bad.."), None, Some("2.0")]);
+        assert!(out[0].is_ok() && out[1].is_err() && out[2].is_err() && out[3].is_ok());
     }
 }

@@ -501,3 +501,133 @@ def test_compatible_release_only_parses_its_series_when_needed() -> None:
     assert VersionSpec("~=2").match("1.5") is False
     with pytest.raises(InvalidVersionSpec):
         VersionSpec("~=2").match("2.5")
+
+
+# -- both backends, any text (issue 12) ----------------------------------------------
+
+# conda 25.1.1's exact errors (recorded by running it)
+_INT_LIMIT = (
+    "Exceeds the limit (4300 digits) for integer string conversion: value has {} digits; "
+    "use sys.set_int_max_str_digits() to increase the limit"
+)
+_GRAMMAR = list("0123456789.-_+!*abcdeoprstvzAZ \t\n\x00\x1f") + ["\udcff", "\u212a", "\xe9", "post", "dev"]
+
+
+def _digit_run(draw: st.DrawFn) -> str:
+    return draw(st.sampled_from(["1", "0", "9"])) * draw(st.integers(4290, 4310))
+
+
+_texts = st.one_of(
+    st.text(max_size=30),
+    st.lists(st.sampled_from(_GRAMMAR), max_size=30).map("".join),
+    st.builds(
+        lambda head, run, tail: head + run + tail,
+        st.lists(st.sampled_from(_GRAMMAR), max_size=4).map("".join),
+        st.composite(_digit_run)(),
+        st.lists(st.sampled_from(_GRAMMAR), max_size=4).map("".join),
+    ),
+    st.builds(
+        lambda unit, n: unit * n, st.sampled_from(["1a", "1.", "a1_", "0", "1!", "+1", "1-", "*"]), st.integers(1, 3000)
+    ),
+)
+
+
+def _outcome(fn: object, text: str) -> tuple:
+    try:
+        result = fn(text)  # type: ignore[operator]
+    except Exception as exc:  # noqa: BLE001 - the exception is the outcome compared
+        return type(exc), str(exc)
+    if isinstance(result, VersionOrder):
+        return str(result), result._key, result.version, result.local
+    return str(result), result.match("1.0"), result.match(text)  # a VersionSpec
+
+
+def _on(backend: str, fn: object, text: str) -> tuple:
+    from conda_exports import _backend
+
+    previous = _backend.BACKEND
+    _backend.activate(backend)  # empties the caches
+    try:
+        return _outcome(fn, text)
+    finally:
+        _backend.activate(previous)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_texts)
+def test_backends_agree_on_any_text(text: str) -> None:
+    _kernels()
+    for fn in (VersionOrder, normalized_version, VersionSpec):
+        assert _on("rust", fn, text) == _on("python", fn, text), (fn, text)
+
+
+@pytest.mark.parametrize("text", ["1.0\udcff", "\udcff", "1.0\x00", " \x00"])
+def test_lone_surrogate_and_nul_are_invalid(text: str) -> None:
+    with pytest.raises(InvalidVersionSpec) as info:
+        VersionOrder(text)
+    assert str(info.value) == f"Invalid version '{text}': invalid character(s)"
+    with pytest.raises(InvalidVersionSpec):
+        normalized_version(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        ("1" * 4301, 4301),
+        ("1" * 5000, 5000),
+        ("0" * 5000, 5000),
+        ("0" * 4299 + "12", 4301),
+        ("1." + "1" * 5000, 5000),
+        ("1" * 5000 + "!1", 5000),
+        ("1+a" + "2" * 5000, 5000),
+        ("1" * 2_000_000, 2_000_000),  # minutes if the number were converted quadratically
+    ],
+)
+def test_digit_runs_over_the_int_limit(text: str, digits: int) -> None:
+    message = _INT_LIMIT.format(digits)
+    for fn in (VersionOrder, normalized_version, VersionSpec, lambda t: VersionSpec(">=" + t)):
+        with pytest.raises(ValueError) as info:
+            fn(text)
+        assert type(info.value) is ValueError and str(info.value) == message
+    with pytest.raises(ValueError, match="Exceeds the limit"):
+        VersionSpec(">=1").match(text)
+
+
+def test_digit_runs_at_the_int_limit() -> None:
+    assert VersionOrder("1" * 4300) < VersionOrder("1" * 4300 + ".1") < VersionOrder("1" * 4299 + "2")
+    assert VersionOrder("1" * 4300).version == [[0], [int("1" * 4300)]]
+    # conda's order of errors: an empty component found before the long run wins
+    with pytest.raises(InvalidVersionSpec, match="empty version component"):
+        VersionOrder("1.." + "1" * 5000)
+
+
+def test_the_int_limit_is_the_current_one() -> None:
+    import sys
+
+    if not hasattr(sys, "set_int_max_str_digits"):
+        pytest.skip("no int-string limit in this Python")
+    previous = sys.get_int_max_str_digits()
+    try:
+        sys.set_int_max_str_digits(6000)
+        assert VersionOrder("1" * 5000) < VersionOrder("2" + "0" * 4999)
+        with pytest.raises(ValueError, match="value has 6001 digits"):
+            VersionOrder("1" * 6001)
+        sys.set_int_max_str_digits(0)  # no limit, as in conda
+        assert str(VersionOrder("1" * 300_000)) == "1" * 300_000
+    finally:
+        sys.set_int_max_str_digits(previous)
+
+
+def test_long_inputs() -> None:
+    # each takes minutes when parsing is quadratic in the length (no timing asserted here)
+    alternating = "1a" * 500_000  # 1 MB
+    vo = VersionOrder(alternating)
+    assert str(vo) == alternating
+    assert vo == VersionOrder(alternating + "0") and vo < VersionOrder(alternating + "1")
+    assert VersionOrder("1A" * 500_000) == vo
+    dotted = "12." * 600_000 + "7"
+    assert VersionOrder(dotted) < VersionOrder(dotted + ".1") and VersionOrder(dotted) == VersionOrder(dotted + ".0")
+    mixed = "1.a-" * 400_000 + "2"  # dashes read as underscores, many components with letters
+    assert str(VersionOrder(mixed)) == mixed.replace("-", "_")
+    spaced = " " * 1_000_000 + "1.0" + "\t" * 1_000_000
+    assert str(VersionOrder(spaced)) == "1.0"

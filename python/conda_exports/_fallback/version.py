@@ -9,16 +9,28 @@ of items is cut into groups "k zeros, then a non-zero item x"; each group is wri
 
 * ``01`` + k (4 bytes, big-endian) + the string x + ``00``  when x sorts below zero
   (strings; ``dev`` is the string ``DEV``),
-* ``03`` + (2**32-1-k) (4 bytes) + the number x  when x sorts above zero (a number is its
-  big-endian magnitude after a 2-byte length; ``post`` is the length ``ffff``),
+* ``03`` + (2**32-1-k) (4 bytes) + the number x  when x sorts above zero (a number is
+  its decimal digits without leading zeros after their count: one byte under 255, else
+  ``ff`` and 4 bytes; ``post`` is the count ``ff ffffffff``),
 
 and the sequence ends with ``02``, which stands for "zeros from here on". The same is
 done one level up with components in place of items (the inner encoding being x, the
 all-zero component being the zero). Every encoding is prefix-free, so concatenating
 the version part and the local part keeps the order.
+
+Numbers stay decimal (a longer number is a larger one; equal lengths compare digit by
+digit), so building a key is linear in the text: no decimal-to-binary conversion, which
+is quadratic in the length of a digit run, and the pieces are joined once at the end.
+
+Both kernels leave to the caller (by returning None) every string they do not turn into
+a key: invalid text, and any digit run longer than ``MAX_DIGITS``, Python's default
+int-string limit, where conda's ``int(run)`` raises ``ValueError``. ``checked_key`` is
+the caller's slow path: conda's exact exception, or the key under the current limit.
 """
 
 from __future__ import annotations
+
+import sys
 
 # This module is imported with the package when the fallback is active, so ``re`` and the
 # exceptions (which import ``typing``) are loaded on first use, keeping the import cheap.
@@ -119,76 +131,140 @@ def _components(parts: list, original: str) -> list:
     return out
 
 
-def _number(n: int | float) -> bytes:
-    if n == _INF:
-        return b"\xff\xff"
-    raw = n.to_bytes((n.bit_length() + 7) // 8, "big")  # type: ignore[union-attr]
-    if len(raw) >= 0xFFFF:
-        raise OverflowError("version number too large")
-    return len(raw).to_bytes(2, "big") + raw
+_POS = b"\x03"
+_NEG = b"\x01"
+_POST = b"\xff" * 5
+_DIGITS = frozenset("0123456789")
+
+#: Python's default ``sys.get_int_max_str_digits()``; the Rust kernel uses the same number.
+MAX_DIGITS = 4300
 
 
-def _component_key(items: list) -> bytes:
-    out = b""
+def _number(digits: str) -> bytes:
+    """A positive number (digits without leading zeros): its digit count, then the digits."""
+    n = len(digits)
+    if n < 0xFF:
+        return bytes((n,)) + digits.encode()
+    return b"\xff" + n.to_bytes(4, "big") + digits.encode()
+
+
+def _sequence(parts: list, out: list, max_digits: int) -> bool:
+    """Appends the key of a sequence of components to ``out``; False when one is empty
+    or has a digit run longer than ``max_digits`` (0: no limit)."""
+    findall = _Patterns.runs
     zeros = 0
-    for x in items:
-        if x.__class__ is str:
-            out += b"\x01" + zeros.to_bytes(4, "big") + x.encode() + b"\x00"
-            zeros = 0
-        elif x == 0:
+    for part in parts:
+        if not part:
+            return False
+        inner = []
+        k = 0 if part[0] in _DIGITS else 1  # a leading letter gets a 0 before it
+        for run in findall(part):  # type: ignore[misc]
+            if run[0] in _DIGITS:
+                if max_digits and len(run) > max_digits:
+                    return False
+                digits = run.lstrip("0")
+                if not digits:
+                    k += 1
+                    continue
+                inner.append(_POS + (_MAX - k).to_bytes(4, "big") + _number(digits))
+            elif run == "post":
+                inner.append(_POS + (_MAX - k).to_bytes(4, "big") + _POST)
+            else:
+                inner.append(_NEG + k.to_bytes(4, "big") + (b"DEV" if run == "dev" else run.encode()) + b"\x00")
+            k = 0
+        if not inner:
             zeros += 1
+            continue
+        if inner[0][0] == 3:
+            out.append(_POS + (_MAX - zeros).to_bytes(4, "big"))
         else:
-            out += b"\x03" + (_MAX - zeros).to_bytes(4, "big") + _number(x)
-            zeros = 0
-    return out + _END
+            out.append(_NEG + zeros.to_bytes(4, "big"))
+        out += inner
+        out.append(_END)
+        zeros = 0
+    out.append(_END)
+    return True
 
 
-def _sequence_key(components: list) -> bytes:
-    out = b""
-    zeros = 0
-    for comp in components:
-        inner = _component_key(comp)
-        if inner == _END:
-            zeros += 1
-        elif inner[0] == 3:
-            out += b"\x03" + (_MAX - zeros).to_bytes(4, "big") + inner
-            zeros = 0
-        else:
-            out += b"\x01" + zeros.to_bytes(4, "big") + inner
-            zeros = 0
-    return out + _END
+_POS0 = _POS + _MAX.to_bytes(4, "big")
 
 
-def key_of(version: list, local: list) -> bytes:
-    """The sort key of parsed components (see the module docstring)."""
-    return _sequence_key(version) + _sequence_key(local)
-
-
-_POS0 = b"\x03" + _MAX.to_bytes(4, "big")
+def _key(vstr: str, max_digits: int) -> tuple[str, bytes] | None:
+    patterns = _Patterns.load()
+    text = vstr.strip().lower()
+    if patterns.numeric(text) is not None:  # type: ignore[misc]
+        # fast path for plain dotted numbers: epoch 0, one number per component, no local part
+        out = []
+        zeros = 1  # the epoch
+        for part in text.split("."):
+            if max_digits and len(part) > max_digits:
+                return None
+            digits = part.lstrip("0")
+            if digits:
+                out.append(_POS + (_MAX - zeros).to_bytes(4, "big") + _POS0 + _number(digits) + _END)
+                zeros = 0
+            else:
+                zeros += 1
+        out.append(_END + _END)
+        return text, b"".join(out)
+    valid = patterns.valid
+    if valid(text) is None:  # type: ignore[misc]
+        if "-" not in text or "_" in text:
+            return None
+        text = text.replace("-", "_")  # dashes are allowed when no underscore is used
+        if valid(text) is None:  # type: ignore[misc]
+            return None
+    epoch, bang, rest = text.partition("!")
+    if not bang:
+        epoch, rest = "0", text
+    elif "!" in rest or not epoch.isdigit():
+        return None
+    main, plus, local = rest.partition("+")
+    if not main or "+" in local:
+        return None
+    if main[-1] == "_":
+        # openssl-style trailing underscore: stays attached to the last component
+        parts = main[:-1].replace("_", ".").split(".")
+        parts[-1] += "_"
+    else:
+        parts = main.replace("_", ".").split(".")
+    parts.insert(0, epoch)
+    pieces: list[bytes] = []
+    if not _sequence(parts, pieces, max_digits):
+        return None
+    if plus:
+        if not _sequence(local.replace("_", ".").split("."), pieces, max_digits):
+            return None
+    else:
+        pieces.append(_END)
+    return text, b"".join(pieces)
 
 
 def version_key(vstr: str) -> tuple[str, bytes] | None:
-    """Normalised text and sort key of ``vstr``; None when it is not a valid version."""
-    text = vstr.strip().lower()
-    if _Patterns.load().numeric(text) is not None:  # type: ignore[misc]
-        # fast path for plain dotted numbers: epoch 0, one number per component, no local part
-        out = b""
-        zeros = 1  # the epoch
-        for part in text.split("."):
-            n = int(part)
-            if n == 0:
-                zeros += 1
-            else:
-                out += b"\x03" + (_MAX - zeros).to_bytes(4, "big") + _POS0 + _number(n) + _END
-                zeros = 0
-        return text, out + _END + _END
-    try:
-        norm, version, local = parse(vstr)
-        return norm, key_of(version, local)
-    except (ValueError, OverflowError):  # InvalidVersionSpec is a ValueError
-        return None
+    """Normalised text and sort key of ``vstr``; None when it is not a valid version or
+    has a digit run longer than ``MAX_DIGITS``."""
+    return _key(vstr, MAX_DIGITS)
 
 
 def version_keys(strings: list[str]) -> list[tuple[str, bytes] | None]:
     """``version_key`` of each string, in order."""
-    return [version_key(s) for s in strings]
+    return [_key(s, MAX_DIGITS) for s in strings]
+
+
+def checked_key(vstr: str) -> tuple[str, bytes]:
+    """Normalised text and sort key of ``vstr``, or conda's exception for it.
+
+    conda's errors: ``InvalidVersionSpec`` with conda's reason, or the ``ValueError`` of
+    ``int()`` for a digit run over ``sys.get_int_max_str_digits()``, in conda's order.
+    """
+    limit = _int_limit()
+    parsed = _key(vstr, limit)
+    if parsed is None:
+        parse(vstr)  # raises conda's exception
+        raise _invalid(vstr, "invalid version")  # not reached: parse accepts what _key does
+    return parsed
+
+
+def _int_limit() -> int:
+    get = getattr(sys, "get_int_max_str_digits", None)  # Python >= 3.11 (and security releases)
+    return get() if get is not None else 0

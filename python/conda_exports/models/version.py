@@ -26,8 +26,8 @@ import re
 from typing import Any
 
 from .. import _backend
+from .._fallback.version import checked_key as _checked_key
 from .._fallback.version import parse as _parse
-from .._fallback.version import version_key as _py_version_key
 from ..exceptions import InvalidVersionSpec
 
 __all__ = [
@@ -46,13 +46,14 @@ _log = logging.getLogger(__name__)
 _CACHE_LIMIT = 1 << 18
 
 
+#: The active backend's ``version_key`` kernel, bound once per switch (see ``_switched``).
+_kernel = _backend.version.version_key
+
+
 def _fallback_key(vstr: str) -> tuple[str, bytes]:
-    """What the compiled kernel leaves to Python: non-ASCII text and errors (with conda's reason)."""
-    parsed = _py_version_key(vstr)
-    if parsed is None:
-        _parse(vstr)  # raises conda's InvalidVersionSpec with conda's reason
-        raise InvalidVersionSpec(vstr, "version number too large")
-    return parsed
+    """What the kernel leaves to Python: non-ASCII text, lone surrogates, digit runs over
+    the int-string limit, and errors (conda's exception with conda's message)."""
+    return _checked_key(vstr)
 
 
 def _padded_equal(a: list, b: list) -> bool:
@@ -78,24 +79,24 @@ class VersionOrder:
     __slots__ = ("norm_version", "_key", "_parts", "__weakref__")
     norm_version: str
     _key: bytes
-    _parts: tuple[list, list] | None
+    _parts: tuple[list, list]
     fillvalue = 0
 
     _cache_: dict[str, VersionOrder] = {}
 
     def __new__(cls, vstr: object) -> VersionOrder:
-        if isinstance(vstr, VersionOrder):
-            return vstr
-        if not isinstance(vstr, str):
-            raise TypeError(f"VersionOrder needs a str, not {type(vstr).__name__}: {vstr!r}")
         cache = cls._cache_
+        if vstr.__class__ is not str:
+            if isinstance(vstr, VersionOrder):
+                return vstr
+            if not isinstance(vstr, str):
+                raise TypeError(f"VersionOrder needs a str, not {type(vstr).__name__}: {vstr!r}")
         self = cache.get(vstr)
         if self is not None:
             return self
-        parsed = _backend.version.version_key(vstr) or _fallback_key(vstr)
-        self = object.__new__(cls)
-        self.norm_version, self._key = parsed
-        self._parts = None
+        parsed = _kernel(vstr) or _fallback_key(vstr)
+        self = _new_object(cls)
+        self.norm_version, self._key = parsed  # _parts stays unset until asked for
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
         cache[vstr] = self
@@ -109,22 +110,19 @@ class VersionOrder:
         if todo:
             if len(cache) + len(todo) >= _CACHE_LIMIT:
                 cache.clear()
-            new = object.__new__
             for s, parsed in zip(todo, _backend.version.version_keys(todo)):
-                if parsed is None:
-                    parsed = _fallback_key(s)
-                self = new(cls)
-                self.norm_version, self._key = parsed
-                self._parts = None
+                self = _new_object(cls)
+                self.norm_version, self._key = parsed or _fallback_key(s)
                 cache[s] = self
         return [cache[s] if s.__class__ is str and s in cache else cls(s) for s in strings]
 
     def _parsed(self) -> tuple[list, list]:
-        parts = self._parts
-        if parts is None:
+        try:
+            return self._parts
+        except AttributeError:
             _, version, local = _parse(self.norm_version)
             parts = self._parts = (version, local)
-        return parts
+            return parts
 
     @property
     def version(self) -> list:
@@ -199,6 +197,19 @@ class VersionOrder:
         if their_item.__class__ is str:
             return mine_item.__class__ is str and mine_item.startswith(their_item)
         return mine_item == their_item
+
+
+_new_object = object.__new__
+
+
+@_backend.on_switch
+def _switched() -> None:
+    """Binds the new backend's kernel and empties the caches, which hold the old one's output."""
+    global _kernel
+    _kernel = _backend.version.version_key
+    VersionOrder._cache_.clear()
+    VersionSpec._cache_.clear()
+    BuildNumberMatch._cache_.clear()
 
 
 def normalized_version(version: str) -> VersionOrder:
