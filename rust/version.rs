@@ -303,22 +303,33 @@ pub fn version_keys(texts: &[Option<&str>]) -> Vec<Result<(Norm, Vec<u8>), Versi
 pub mod python {
     use pyo3::prelude::*;
     use pyo3::types::{PyBytes, PyString};
+    #[cfg(not(windows))]
     use std::os::raw::c_char;
 
     use super::Norm;
 
+    #[cfg(not(windows))]
     extern "C" {
-        // Part of the limited API only from Python 3.10, but exported by every CPython 3;
-        // PyO3's abi3-py39 string extraction instead copies the text twice per call.
+        // Part of the limited API only from Python 3.10, but exported by every CPython 3's
+        // libpython (not by Windows' python3.dll before 3.10, hence the cfg); PyO3's
+        // abi3-py39 string extraction instead copies the text twice per call.
         fn PyUnicode_AsUTF8AndSize(
             unicode: *mut pyo3::ffi::PyObject,
             size: *mut pyo3::ffi::Py_ssize_t,
         ) -> *const c_char;
     }
 
+    /// The UTF-8 text of `text` (copied: see the extern block above); None for lone surrogates.
+    #[cfg(windows)]
+    fn utf8<'a>(text: &'a Bound<'_, PyString>) -> Option<std::borrow::Cow<'a, str>> {
+        // None for a UnicodeEncodeError: Python reports it its own way
+        text.to_cow().ok()
+    }
+
     /// The UTF-8 text of `text` without copying (CPython caches it on the object; for
     /// ASCII text it is the object's own data); None for lone surrogates.
-    fn utf8<'a>(text: &'a Bound<'_, PyString>) -> Option<&'a str> {
+    #[cfg(not(windows))]
+    fn utf8<'a>(text: &'a Bound<'_, PyString>) -> Option<std::borrow::Cow<'a, str>> {
         let mut size: pyo3::ffi::Py_ssize_t = 0;
         // SAFETY: `text` is a live str object and we hold the GIL.
         let data = unsafe { PyUnicode_AsUTF8AndSize(text.as_ptr(), &mut size) };
@@ -328,9 +339,9 @@ pub mod python {
             return None;
         };
         // SAFETY: CPython returns `size` bytes of valid UTF-8 that live as long as `text`.
-        Some(unsafe {
+        Some(std::borrow::Cow::Borrowed(unsafe {
             std::str::from_utf8_unchecked(std::slice::from_raw_parts(data.cast::<u8>(), size))
-        })
+        }))
     }
 
     type Key<'py> = Option<(Bound<'py, PyString>, Bound<'py, PyBytes>)>;
@@ -355,14 +366,15 @@ pub mod python {
     pub fn version_key<'py>(text: &Bound<'py, PyString>) -> Key<'py> {
         let s = utf8(text)?;
         let mut key = Vec::with_capacity(2 * s.len() + 16);
-        let norm = super::write_key(s, &mut key).ok()?;
+        let norm = super::write_key(&s, &mut key).ok()?;
         to_py(text, norm, &key)
     }
 
     /// `version_key` of each string, computed in parallel without the GIL.
     #[pyfunction]
     pub fn version_keys<'py>(py: Python<'py>, texts: Vec<Bound<'py, PyString>>) -> Vec<Key<'py>> {
-        let strs: Vec<Option<&str>> = texts.iter().map(utf8).collect();
+        let texts_utf8: Vec<_> = texts.iter().map(utf8).collect();
+        let strs: Vec<Option<&str>> = texts_utf8.iter().map(|t| t.as_deref()).collect();
         let results = py.detach(|| super::version_keys(&strs));
         texts
             .iter()
