@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 
-from .._url import PACKAGE_EXTENSIONS
+# conda's package file extensions (``_url.PACKAGE_EXTENSIONS``; not imported from there, as
+# this module is loaded with the package and ``_url`` is not cheap to import)
+PACKAGE_EXTENSIONS = (".conda", ".tar.bz2")
 
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 _QUOTE = re.compile("['\"]")

@@ -428,6 +428,8 @@ class MatchSpec:
         build = self.get_raw_value("build")
         version = self.get_raw_value("version")
         if build:
+            if not version:
+                raise ValueError(f"{self} has a build but no version")  # conda: AssertionError
             out += [version, build]
         elif version:
             out.append(version)
