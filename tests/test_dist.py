@@ -221,3 +221,10 @@ def test_arbitrary_strings_parse_or_raise_conda_error(text: str) -> None:
         return
     assert str(dist).endswith(dist.dist_name) and isinstance(dist.build_number, int)
     assert dist.build_number >= 0 and isinstance(hash(dist), int)
+
+
+def test_url_with_a_colon_before_the_separator_like_conda() -> None:
+    # conda: the file after the last "::", the channel before the first "::" of the rest
+    d = Dist("https://x/y:::a-1-0")
+    assert (d.channel, d.dist_name, d.name, d.version, d.build) == ("https://x/y:", "a-1-0", "a", "1", "0")
+    assert str(d) == "https://x/y:::a-1-0"

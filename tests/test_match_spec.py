@@ -1300,3 +1300,170 @@ def test_invalid_channel_is_an_invalid_spec() -> None:
     # conda lets urllib's ValueError('Invalid IPv6 URL') out
     with pytest.raises(InvalidMatchSpec, match="Invalid IPv6 URL"):
         MatchSpec("http://[::1::numpy")
+
+
+# -- union order, the two kernels, linear time ---------------------------------------
+
+_UNION_SCRIPT = """
+from conda_exports import MatchSpec
+cases = [
+    ["foo[build_number=1]", "foo[build_number=2]"],
+    ["foo[build_number=2]", "foo[build_number=1]"],
+    ["foo[build_number=0]", "foo[build_number=0]"],
+    ["foo[build_number=3]", "foo[build_number=1]", "foo[build_number=2]"],
+    ["foo[md5=b]", "foo[md5=a]"],
+    ["foo[build=b]", "foo[build=a]"],
+]
+for specs in cases:
+    print([str(s) for s in MatchSpec.union(specs)])
+for specs in (["foo[build_number=1]", "foo[build_number='>=2']"],):
+    try:
+        MatchSpec.union(specs)
+    except Exception as exc:
+        print(type(exc).__name__, exc)
+"""
+
+
+def test_union_is_deterministic_and_as_conda(backend: str) -> None:
+    """conda 25.1 gives 1|2, 1|2|3 and 0|0 for build numbers under every PYTHONHASHSEED (and a
+    seed-dependent order for strings, of which this is one)."""
+    import os
+    import subprocess
+    import sys
+
+    import conda_exports
+
+    package_root = str(Path(conda_exports.__file__).resolve().parent.parent)
+    outputs = set()
+    for seed in ("0", "1", "2", "3", "17"):
+        env = dict(os.environ, PYTHONHASHSEED=seed, PYTHONPATH=package_root, CONDA_EXPORTS_BACKEND=backend)
+        out = subprocess.run(
+            [sys.executable, "-c", _UNION_SCRIPT], env=env, capture_output=True, text=True, check=True
+        ).stdout
+        outputs.add(out)
+    assert len(outputs) == 1
+    lines = outputs.pop().splitlines()
+    assert lines[:6] == [
+        "['foo[build_number=1|2]']",
+        "['foo[build_number=1|2]']",
+        "['foo[build_number=0|0]']",
+        "['foo[build_number=1|2|3]']",
+        "['foo[md5=a|b]']",
+        "[\"foo[build='a|b']\"]",
+    ]
+    assert lines[6].startswith("InvalidMatchSpec") and "build_number=>=2|1" in lines[6]
+
+
+def test_conda_build_form_needs_a_version() -> None:
+    with pytest.raises(ValueError, match="has a build but no version"):
+        MatchSpec("numpy[build=py27_0]").conda_build_form()
+    with pytest.raises(ValueError):
+        MatchSpec(name="numpy", build="py27_0").spec  # noqa: B018
+    assert MatchSpec("numpy * py27_0").spec == "numpy * py27_0"
+
+
+@pytest.mark.parametrize(
+    ("spec", "text", "fn"),
+    [
+        # conda's is_url wants a lower-case scheme and a numeric port: these are paths
+        ("HTTPS://x/linux-64/a-1-0.conda", "x/linux-64::a==1=0", "a-1-0.conda"),
+        ("https://x:y/linux-64/a-1-0.conda", "x:y/linux-64::a==1=0", "a-1-0.conda"),
+        ("/tmp/x/a\t-1-0.conda", "*[url=file:///tmp/x/a\t-1-0.conda]", "a-1-0.conda"),
+        ("https://x/linux-64/a\t-1-0.conda", "/linux-64::a\t==1=0", "a\t-1-0.conda"),
+        ("https://x/y:::a-1-0.conda", "*[url=https://x/y:::a-1-0.conda]", "y:::a-1-0.conda"),
+    ],
+)
+def test_package_urls_like_conda(spec: str, text: str, fn: str) -> None:
+    ms = MatchSpec(spec)
+    if not spec.startswith("https://x:y") and not spec.startswith("HTTPS"):
+        assert str(ms) == text
+    assert ms.get_raw_value("fn") == fn
+
+
+def _outcome(text: str) -> tuple:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            ms = MatchSpec(text)
+            return ("ok", str(ms), repr(ms), ms.name, ms.strictness, ms.match(RECORD), ms == MatchSpec(str(ms)))
+        except Exception as exc:  # noqa: BLE001 -- the type and message are what is compared
+            return (type(exc).__name__, str(exc))
+
+
+_spec_text = st.one_of(
+    st.text(max_size=40),
+    st.lists(
+        st.sampled_from(
+            [*"ab1.2*=<>!~,| []()'\"^$:/@#-_+\t\n\x00", "\ud800", "é", "foo", "::", "[version=", ".conda", " if "]
+        ),
+        max_size=16,
+    ).map("".join),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_spec_text)
+def test_both_backends_agree_on_any_text(text: str) -> None:
+    from conda_exports import _backend
+
+    if _backend._load_extension() is None:
+        pytest.skip("the compiled extension is not installed")
+    previous = _backend.BACKEND
+    try:
+        results = []
+        for name in ("rust", "python"):
+            _backend.activate(name)
+            results.append(_outcome(text))
+    finally:
+        _backend.activate(previous)
+    assert results[0] == results[1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_spec_text)
+def test_kernels_split_alike(text: str) -> None:
+    from conda_exports import _backend
+    from conda_exports._fallback import match_spec as fallback
+
+    core = _backend._load_extension()
+    if core is None:
+        pytest.skip("the compiled extension is not installed")
+    parts = core.split_spec(text)
+    if parts is not None:
+        assert fallback.split_spec(text)[:5] == (*parts[:4], list(parts[4]))
+
+
+ADVERSARIAL = [
+    "foo[" + "a=" * 200_000 + "'" + "]",
+    "foo[" + "a" * 300_000 + "]",
+    "foo[" + "a='" * 100_000 + "]",
+    "foo[" + "a=b " * 100_000 + "]",
+    "foo" + "[" * 300_000,
+    "foo" + "(" * 300_000 + ")",
+    "foo " + "1.a " * 100_000 + "-",
+    "foo " + "1 =" * 100_000,
+    "foo " + "a" * 300_000 + " b",
+    "x" * 300_000 + ">",
+    ":" * 300_000 + "foo",
+    "foo >=1" + ",<2" * 50_000,
+    "foo[version='" + "1|" * 50_000 + "1']",
+    "\n".join(["foo[a=1]"] * 50_000),
+]
+
+
+@pytest.mark.parametrize("index", range(len(ADVERSARIAL)))
+def test_large_adversarial_specs_parse_in_linear_time(index: int) -> None:
+    """Each would take minutes with a quadratic step (conda's regexes backtrack on them)."""
+    text = ADVERSARIAL[index]
+    try:
+        ms = MatchSpec(text)
+        ms.match(RECORD)
+    except InvalidSpec:
+        pass
+
+
+def test_kernel_knows_the_package_extensions() -> None:
+    from conda_exports._fallback import match_spec as fallback
+    from conda_exports._url import PACKAGE_EXTENSIONS
+
+    assert fallback.PACKAGE_EXTENSIONS == PACKAGE_EXTENSIONS

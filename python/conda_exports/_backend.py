@@ -45,7 +45,7 @@ def _choose() -> str:
 
 
 #: Domains with a compiled kernel; each has a module of the same name in ``_fallback``.
-DOMAINS = ("hashing", "version", "records", "remove", "repodata", "fetch", "prefix")
+DOMAINS = ("hashing", "version", "records", "remove", "repodata", "fetch", "prefix", "match_spec")
 
 
 def kernels(backend: str) -> dict[str, ModuleType]:
@@ -90,4 +90,5 @@ remove: ModuleType
 fetch: ModuleType
 repodata: ModuleType
 prefix: ModuleType
+match_spec: ModuleType
 activate(_choose())

@@ -16,6 +16,7 @@ __all__ = [
     "parse_repodata",
     "read_conda_meta",
     "rm_rf",
+    "split_spec",
     "version_key",
     "version_keys",
     "zst_supported",
@@ -80,3 +81,5 @@ class StoredField:
     @property
     def name(self) -> str: ...
     def __get__(self, instance: object, owner: object = None, /) -> object: ...
+
+def split_spec(text: str) -> tuple[str, str | None, str | None, str | None, list[tuple[str, str]], bool] | None: ...

@@ -322,8 +322,9 @@ class Dist(tuple, metaclass=_DistType):  # type: ignore[type-arg]
         details = cls.parse_dist_name(url)
         ctx = _context()
         if "::" in url:
-            # "<channel url>::<file>": the channel is everything before the first "::".
-            base_url = url.partition("::")[0]
+            # "<channel url>::<file>": as conda, the file is after the last "::" and the
+            # channel is what precedes the first "::" of the rest ("https://x/y:::a-1-0": "https://x/y:")
+            base_url = url.rpartition("::")[0].partition("::")[0]
             platform = ctx.subdir
             channel = str(Channel(base_url))
         else:

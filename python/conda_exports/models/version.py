@@ -620,7 +620,10 @@ class BuildNumberMatch(_BaseSpec):
         return self.raw_value
 
     def union(self, other: BuildNumberMatch) -> str:
-        return "|".join({str(self.raw_value), str(other.raw_value)})
+        """conda joins the two raw values: strings in a seed-dependent order (sorted here), and
+        a number fails with conda's TypeError (MatchSpec's merge catches it and writes ``a|b``)."""
+        options = {self.raw_value, other.raw_value}
+        return "|".join(sorted(options, key=lambda o: (isinstance(o, str), str(o))))
 
     def __repr__(self) -> str:
         return str(self.spec_str)
