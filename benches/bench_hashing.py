@@ -18,20 +18,30 @@ from conda_exports._fallback import hashing as fallback
 from .conftest import mark
 
 BIG = 1024**3
+MID = 256 * 1024**2
 SMALL_FILES = 20_000
 
 
-@pytest.fixture(scope="module")
-def big_file(tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = tmp_path_factory.mktemp("big") / "one-gib.bin"
+def _cached_file(directory: Path, size: int) -> str:
+    path = directory / f"{size >> 20}-mib.bin"
     block = random.Random(1).randbytes(16 * 1024 * 1024)
     with open(path, "wb") as fh:
-        for _ in range(BIG // len(block)):
+        for _ in range(size // len(block)):
             fh.write(block)
     with open(path, "rb") as fh:  # warm the page cache
         while fh.read(64 * 1024 * 1024):
             pass
     return str(path)
+
+
+@pytest.fixture(scope="module")
+def big_file(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _cached_file(tmp_path_factory.mktemp("big"), BIG)
+
+
+@pytest.fixture(scope="module")
+def mid_file(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _cached_file(tmp_path_factory.mktemp("mid"), MID)
 
 
 @pytest.fixture(scope="module")
@@ -92,16 +102,36 @@ def test_one_gib_blake3_ours(benchmark, big_file: str) -> None:
     benchmark.pedantic(hash_file, (big_file, "blake3"), rounds=5, iterations=1, warmup_rounds=1)
 
 
+def _blake3_py_best(path: str) -> str:
+    """blake3-py at its fastest: memory-mapped, on every core."""
+    hasher = blake3.blake3(max_threads=blake3.blake3.AUTO)
+    hasher.update_mmap(path)
+    return hasher.hexdigest()
+
+
 def test_one_gib_blake3_py(benchmark, big_file: str) -> None:
     benchmark.group = "1 GiB file, blake3"
     mark(benchmark, "blake3-py (mmap, all cores)", ours=False)
+    benchmark.pedantic(_blake3_py_best, (big_file,), rounds=5, iterations=1, warmup_rounds=1)
 
-    def run() -> str:
-        hasher = blake3.blake3(max_threads=blake3.blake3.AUTO)
-        hasher.update_mmap(big_file)
-        return hasher.hexdigest()
 
-    benchmark.pedantic(run, rounds=5, iterations=1, warmup_rounds=1)
+@pytest.mark.parametrize("algorithm", ["blake3", "sha256", "md5"])
+def test_mid_file_ours(benchmark, mid_file: str, algorithm: str) -> None:
+    _rust_only()
+    benchmark.group = f"256 MiB file, {algorithm}"
+    mark(benchmark, "conda_exports (rust)", ours=True)
+    benchmark.pedantic(hash_file, (mid_file, algorithm), rounds=15, iterations=1, warmup_rounds=2)
+
+
+@pytest.mark.parametrize("algorithm", ["blake3", "sha256", "md5"])
+def test_mid_file_peer(benchmark, mid_file: str, algorithm: str) -> None:
+    benchmark.group = f"256 MiB file, {algorithm}"
+    if algorithm == "blake3":
+        mark(benchmark, "blake3-py (mmap, all cores)", ours=False)
+        benchmark.pedantic(_blake3_py_best, (mid_file,), rounds=15, iterations=1, warmup_rounds=2)
+    else:
+        mark(benchmark, "hashlib", ours=False)
+        benchmark.pedantic(_hashlib_file, (mid_file, algorithm), rounds=15, iterations=1, warmup_rounds=2)
 
 
 def test_many_files_ours(benchmark, small_files: list[str]) -> None:

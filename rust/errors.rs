@@ -38,8 +38,14 @@ fn build<'py>(py: Python<'py>, class: &str, args: impl pyo3::call::PyCallArgs<'p
 }
 
 /// The package's exception for an I/O error on `path`.
+///
+/// An errno on Unix goes without text: Python words it with `os.strerror`, as it words
+/// the same OSError in the pure-Python kernels, where Rust's text would add " (os error N)".
 pub fn path_io_error(py: Python<'_>, path: &Path, err: &io::Error) -> PyErr {
-    let message = err.to_string();
+    let message = match err.raw_os_error() {
+        Some(_) if cfg!(unix) => None,
+        _ => Some(err.to_string()),
+    };
     build(
         py,
         "os_error_for_path",

@@ -383,3 +383,158 @@ def test_pure_python_blake3_matches_blake3_py() -> None:
         for start in range(0, size, 999):
             incremental.update(data[start : start + 999])
         assert Blake3(data).hexdigest() == incremental.hexdigest() == blake3.blake3(data).hexdigest()
+
+
+# --- bad paths and files that change: both backends as one ----------------------------
+
+
+def _outcome(call, *args, **kwargs) -> tuple:
+    """What a call did, comparable across backends: its result, or its exception's type and text."""
+    try:
+        return ("returned", call(*args, **kwargs))
+    except Exception as exc:  # noqa: BLE001 - the exception is the outcome compared
+        return (type(exc), str(exc), getattr(exc, "errno", None), getattr(exc, "filename", None))
+
+
+def _both_backends(call, *args, **kwargs) -> list[tuple]:
+    from conda_exports import _backend
+
+    if _backend._load_extension() is None:
+        pytest.skip("the compiled extension is not installed")
+    previous = _backend.BACKEND
+    try:
+        outcomes = []
+        for name in ("rust", "python"):
+            _backend.activate(name)
+            outcomes.append(_outcome(call, *args, **kwargs))
+        return outcomes
+    finally:
+        _backend.activate(previous)
+
+
+_ODD_CHARACTERS = st.sampled_from(["\x00", "\ud800", "\udc80", "\udcff", "\udfff", "/", ".", "\n", "é", "📦"])
+_NAMES = st.one_of(
+    st.text(st.one_of(st.characters(), _ODD_CHARACTERS), max_size=40),
+    st.integers(min_value=250, max_value=5000).map(lambda n: "n" * n),
+    st.builds(lambda n, tail: "d/" * n + tail, st.integers(0, 2100), st.text(max_size=5)),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(name=_NAMES, create=st.booleans(), as_bytes=st.booleans())
+def test_any_text_path_gives_the_same_outcome_on_both_backends(
+    tmp_path_factory: pytest.TempPathFactory, name: str, create: bool, as_bytes: bool
+) -> None:
+    root = tmp_path_factory.mktemp("paths")
+    (root / "d").mkdir()
+    (root / "file").write_bytes(b"abc")
+    path = os.path.join(str(root), name)
+    if create:
+        try:
+            with open(path, "xb") as fh:
+                fh.write(b"payload")
+        except (OSError, ValueError):
+            pass
+    if as_bytes:
+        try:
+            path = os.fsencode(path)  # type: ignore[assignment]
+        except UnicodeEncodeError:
+            pass
+    calls = [
+        (hash_file, (path,), {}),
+        (hash_file, (path, "blake3"), {}),
+        (hash_files, ([str(root / "file"), path], "md5"), {}),
+        (verify, (path,), {"size": 7}),
+        (verify, (path,), {"md5": hashlib.md5(b"payload").hexdigest()}),
+    ]
+    for call, args, kwargs in calls:
+        rust, python = _both_backends(call, *args, **kwargs)
+        assert rust == python, (call.__name__, args, kwargs)
+    if "\x00" in name:
+        assert _outcome(hash_file, path)[:2] == (ValueError, f"embedded null byte in path {os.fsdecode(path)!r}")
+
+
+def test_a_nul_in_a_path_is_the_value_error_of_rm_rf(tmp_path: Path) -> None:
+    from conda_exports import rm_rf
+
+    bad = str(tmp_path / "a\x00b")
+    with pytest.raises(ValueError) as removing:
+        rm_rf(bad)
+    for call in (hash_file, md5_file, lambda p: hash_files([p]), lambda p: verify(p, size=1)):
+        with pytest.raises(ValueError) as hashing:
+            call(bad)
+        assert type(hashing.value) is type(removing.value) and str(hashing.value) == str(removing.value)
+
+
+@pytest.mark.parametrize("algorithm", ["blake3", "sha256", "md5"])
+@pytest.mark.parametrize("size", [256 * 1024, 24 * 1024 * 1024], ids=["256KiB", "24MiB"])
+def test_a_file_shrinking_while_hashed_gives_a_digest_or_a_clear_error(
+    tmp_path: Path, algorithm: str, size: int
+) -> None:
+    """Another process truncates and rewrites the file again and again while it is hashed.
+
+    Run in a child process so that a crash (SIGBUS from a memory-mapped read) fails the
+    test instead of killing pytest.
+    """
+    path = tmp_path / "moving.bin"
+    data = os.urandom(size)
+    path.write_bytes(data)
+    script = f"""
+import os, sys, threading
+import conda_exports
+from conda_exports import _backend
+_backend.activate({conda_exports.BACKEND!r})
+path, size, algorithm = {str(path)!r}, {size}, {algorithm!r}
+data = open(path, "rb").read()
+stop = threading.Event()
+
+def shrink():
+    with open(path, "r+b") as fh:
+        while not stop.is_set():
+            for length in (size // 3, 0, size // 2, size):
+                fh.truncate(length)
+            fh.seek(0)
+            fh.write(data)
+
+writer = threading.Thread(target=shrink)
+writer.start()
+outcomes = set()
+try:
+    for _ in range(40):
+        try:
+            conda_exports.hash_file(path, algorithm)
+            outcomes.add("digest")
+        except conda_exports.CondaOSError as exc:
+            assert str(exc).startswith("file changed size while it was hashed: "), exc
+            assert exc.filename == path
+            outcomes.add("changed")
+finally:
+    stop.set()
+    writer.join()
+print(sorted(outcomes))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    assert done.stdout.strip() in ("['digest']", "['changed']", "['changed', 'digest']")
+
+
+def test_a_file_cut_short_since_it_was_opened_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deterministic: the size seen at open is larger than what is left to read."""
+    from conda_exports.exceptions import PathOSError
+
+    if conda_exports.BACKEND != "python":
+        pytest.skip("the Rust kernel's case is a cargo test (a_file_shorter_than_when_opened_is_reported_as_changed)")
+    from conda_exports._fallback import hashing as fallback
+
+    path = _write(tmp_path / "f", b"x" * 1000)
+    real_fstat = os.fstat
+
+    def fstat_before_the_cut(fd: int) -> os.stat_result:
+        status = real_fstat(fd)
+        os.truncate(path, 10)
+        return status
+
+    monkeypatch.setattr(fallback.os, "fstat", fstat_before_the_cut)
+    with pytest.raises(PathOSError, match="^file changed size while it was hashed: ") as info:
+        hash_file(path)
+    assert info.value.filename == str(path)

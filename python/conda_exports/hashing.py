@@ -33,11 +33,21 @@ def _algorithm(name: object) -> str:
 
 
 def _path(path: StrPath) -> str:
-    """A text path from str / PathLike; bytes paths are decoded the way the OS does."""
+    """A text path from str / PathLike; bytes paths are decoded the way the OS does.
+
+    A path no file can have is refused here, before either kernel sees it, so both raise
+    the same: a NUL byte is the ``ValueError`` of ``rm_rf`` (and of ``open``), and text
+    the file system encoding cannot represent (a lone surrogate outside
+    ``surrogateescape``'s range) is ``os.fsencode``'s ``UnicodeEncodeError``.
+    """
     try:
-        return os.fsdecode(os.fspath(path))
+        text = os.fsdecode(os.fspath(path))
     except TypeError:
         raise TypeError(f"expected a path (str or os.PathLike), not {type(path).__name__}") from None
+    if "\0" in text:
+        raise ValueError(f"embedded null byte in path {text!r}")
+    os.fsencode(text)
+    return text
 
 
 def hash_file(path: StrPath, algorithm: str = "sha256") -> str:
@@ -45,7 +55,9 @@ def hash_file(path: StrPath, algorithm: str = "sha256") -> str:
 
     Symlinks are followed. Errors are the package's ``CondaError`` subclasses that are
     also the matching builtin ``OSError`` (``FileNotFoundError``, ``IsADirectoryError``,
-    ``PermissionError``).
+    ``PermissionError``). A file that ends before the size it had when opened (another
+    process is rewriting it) raises ``PathOSError`` ("file changed size while it was
+    hashed"); so may one that grows while a large file is hashed in parallel.
     """
     return _backend.hashing.file_digests(_path(path), [_algorithm(algorithm)])[0]
 

@@ -11,6 +11,8 @@ if TYPE_CHECKING:
 
 
 _BLOCK = 1024 * 1024
+#: The text of ``HashError::Changed`` in rust/hashing.rs.
+CHANGED_MESSAGE = "file changed size while it was hashed"
 
 
 def _blake3_factory() -> Callable[[], Any]:
@@ -35,24 +37,27 @@ def _new_hasher(name: str) -> Any:
 
 def file_digests(path: str, algorithms: list[str]) -> list[str]:
     # imported here: this module loads with the package, the exceptions only on use
-    from ..exceptions import NotARegularFileError, from_oserror
+    from ..exceptions import NotARegularFileError, from_oserror, os_error_for_path
 
     hashers = [_new_hasher(name) for name in algorithms]
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer before we can refuse it.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         with open(fd, "rb", buffering=0) as fh:
-            mode = os.fstat(fh.fileno()).st_mode
+            status = os.fstat(fh.fileno())
+            mode = status.st_mode
             if stat.S_ISDIR(mode):
                 raise IsADirectoryError
             if not stat.S_ISREG(mode):
                 raise NotARegularFileError(path)
             block = bytearray(_BLOCK)
             view = memoryview(block)
+            seen = 0
             while True:
                 n = fh.readinto(block)
                 if not n:
                     break
+                seen += n
                 chunk = view[:n]
                 for hasher in hashers:
                     hasher.update(chunk)
@@ -60,6 +65,8 @@ def file_digests(path: str, algorithms: list[str]) -> list[str]:
         raise
     except OSError as exc:
         raise from_oserror(exc, path) from None
+    if seen < status.st_size:  # it ended early: another process is rewriting it
+        raise os_error_for_path(None, CHANGED_MESSAGE, path)
     return [hasher.hexdigest() for hasher in hashers]
 
 
