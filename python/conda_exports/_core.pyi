@@ -3,7 +3,26 @@
 from typing import final
 
 __version__: str
+# record field codes (rust/records.rs, the one definition) and conda's seconds limit
+KIND_INT: int
+KIND_KEEP: int
+KIND_LOOKUP: int
+KIND_PYTHON: int
+KIND_STR: int
+KIND_STR_SEQ: int
+KIND_TIMESTAMP: int
+MAX_SECONDS: int
+NULLABLE: int
 __all__ = [
+    "KIND_INT",
+    "KIND_KEEP",
+    "KIND_LOOKUP",
+    "KIND_PYTHON",
+    "KIND_STR",
+    "KIND_STR_SEQ",
+    "KIND_TIMESTAMP",
+    "MAX_SECONDS",
+    "NULLABLE",
     "CondaMeta",
     "RepodataStore",
     "__version__",
