@@ -538,6 +538,14 @@ pub mod python {
         }
     }
 
+    /// Puts `HASH_ALGORITHMS` on the module (tests check it equals `constants.HASH_ALGORITHMS`).
+    pub fn add_constants(m: &Bound<'_, pyo3::types::PyModule>) -> PyResult<()> {
+        m.add(
+            "HASH_ALGORITHMS",
+            pyo3::types::PyTuple::new(m.py(), Algorithm::NAMES)?,
+        )
+    }
+
     fn parse(name: &str) -> Result<Algorithm, HashError> {
         Algorithm::from_name(name).ok_or_else(|| HashError::UnknownAlgorithm(name.to_owned()))
     }

@@ -19,6 +19,7 @@ use pyo3::prelude::*;
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     records::python::add_constants(m)?;
+    hashing::python::add_constants(m)?;
     m.add_function(wrap_pyfunction!(hashing::python::file_digests, m)?)?;
     m.add_function(wrap_pyfunction!(hashing::python::many_file_digests, m)?)?;
     m.add_function(wrap_pyfunction!(version::python::version_key, m)?)?;

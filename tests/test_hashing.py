@@ -209,12 +209,23 @@ def test_unreadable_file_is_a_permission_error(tmp_path: Path) -> None:
     _as_unprivileged(_expect_permission_error, str(path))
 
 
-def test_path_like_and_bytes_paths(tmp_path: Path) -> None:
+def test_path_like_paths_and_the_one_rule_for_others(tmp_path: Path) -> None:
+    """Text paths and os.PathLike[str]; bytes are refused as by every path-taking function."""
+    from conda_exports import linked_data, rm_rf, verify_prefix
+
     path = _write(tmp_path / "f", b"data")
     expected = hashlib.sha256(b"data").hexdigest()
-    assert hash_file(path) == hash_file(str(path)) == hash_file(os.fsencode(path)) == expected
-    with pytest.raises(TypeError):
-        hash_file(42)  # type: ignore[arg-type]
+    assert hash_file(path) == hash_file(str(path)) == expected
+    for function, argument in [
+        (hash_file, os.fsencode(path)),
+        (hash_file, 42),
+        (rm_rf, os.fsencode(path)),
+        (linked_data, os.fsencode(tmp_path)),
+        (verify_prefix, os.fsencode(tmp_path)),
+    ]:
+        with pytest.raises(TypeError, match=r"expected a path \(str or os.PathLike\[str\]\)"):
+            function(argument)  # type: ignore[operator]
+    assert path.exists()
 
 
 def test_sparse_file_of_2_gib_streams_in_constant_memory(tmp_path: Path) -> None:
@@ -450,8 +461,10 @@ def test_any_text_path_gives_the_same_outcome_on_both_backends(
     for call, args, kwargs in calls:
         rust, python = _both_backends(call, *args, **kwargs)
         assert rust == python, (call.__name__, args, kwargs)
-    if "\x00" in name:
-        assert _outcome(hash_file, path)[:2] == (ValueError, f"embedded null byte in path {os.fsdecode(path)!r}")
+    if isinstance(path, bytes):  # the one rule for path arguments: text only
+        assert _outcome(hash_file, path)[0] is TypeError
+    elif "\x00" in name:
+        assert _outcome(hash_file, path)[:2] == (ValueError, f"embedded null byte in path {path!r}")
 
 
 def test_a_nul_in_a_path_is_the_value_error_of_rm_rf(tmp_path: Path) -> None:

@@ -45,3 +45,12 @@ def test_fallback_codes_equal_the_kernels() -> None:
 def test_codes_are_distinct_and_fit_the_low_bits() -> None:
     codes = [getattr(fallback_records, name) for name in CODE_NAMES]
     assert len(set(codes)) == len(codes) and all(0 <= c < fallback_records.NULLABLE for c in codes)
+
+
+def test_the_kernels_hash_the_algorithms_the_package_names() -> None:
+    from conda_exports import constants
+
+    core = _backend._load_extension()
+    if core is None:
+        pytest.skip("the compiled extension is not installed")
+    assert core.HASH_ALGORITHMS == constants.HASH_ALGORITHMS

@@ -13,7 +13,9 @@ KIND_STR_SEQ: int
 KIND_TIMESTAMP: int
 MAX_SECONDS: int
 NULLABLE: int
+HASH_ALGORITHMS: tuple[str, ...]
 __all__ = [
+    "HASH_ALGORITHMS",
     "KIND_INT",
     "KIND_KEEP",
     "KIND_LOOKUP",

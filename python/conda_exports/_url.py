@@ -16,10 +16,11 @@ from os.path import split as _split_path
 from typing import NamedTuple
 from urllib.parse import urlparse as _stdlib_urlparse
 
+from .constants import PACKAGE_EXTENSIONS  # re-exported: the models import it from here
+
 FILE_SCHEME = "file://"
 #: conda's extensions that ``strip_pkg_extension`` recognises.
 KNOWN_EXTENSIONS = (".conda", ".tar.bz2", ".json", ".jlap", ".json.zst")
-PACKAGE_EXTENSIONS = (".conda", ".tar.bz2")
 
 _SCHEME_RE = re.compile(r"[a-z][a-z0-9]{0,11}://")
 _TOKEN_RE = re.compile(r"/t/([a-zA-Z0-9-]*)")

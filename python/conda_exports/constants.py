@@ -11,6 +11,12 @@ import struct
 import sys
 from enum import Enum
 
+#: The digest algorithms every hashing function takes (names are case-insensitive); the Rust
+#: kernel's list is checked equal by tests/test_kernel_agreements.py.
+HASH_ALGORITHMS = ("md5", "sha256", "blake3")
+#: Package archive extensions, in conda's order of preference.
+PACKAGE_EXTENSIONS = (".conda", ".tar.bz2")
+
 on_win = sys.platform.startswith("win")
 
 #: The prefix packages are built with and that conda rewrites at install time; built by

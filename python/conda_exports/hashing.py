@@ -11,6 +11,9 @@ import string
 from typing import Iterable, Union
 
 from . import _backend
+from ._paths import text_path
+from .constants import HASH_ALGORITHMS as ALGORITHMS  # names are case-insensitive
+from .constants import PACKAGE_EXTENSIONS
 from .exceptions import (
     CondaVerificationError,
     NothingToVerifyError,
@@ -19,9 +22,6 @@ from .exceptions import (
 
 StrPath = Union[str, "os.PathLike[str]"]
 
-#: Digest algorithms accepted by every function here (names are case-insensitive).
-ALGORITHMS = ("md5", "sha256", "blake3")
-PACKAGE_EXTENSIONS = (".conda", ".tar.bz2")
 _HEX_LENGTH = {"md5": 32, "sha256": 64}
 _HEXDIGITS = frozenset(string.hexdigits)
 
@@ -33,21 +33,7 @@ def _algorithm(name: object) -> str:
 
 
 def _path(path: StrPath) -> str:
-    """A text path from str / PathLike; bytes paths are decoded the way the OS does.
-
-    A path no file can have is refused here, before either kernel sees it, so both raise
-    the same: a NUL byte is the ``ValueError`` of ``rm_rf`` (and of ``open``), and text
-    the file system encoding cannot represent (a lone surrogate outside
-    ``surrogateescape``'s range) is ``os.fsencode``'s ``UnicodeEncodeError``.
-    """
-    try:
-        text = os.fsdecode(os.fspath(path))
-    except TypeError:
-        raise TypeError(f"expected a path (str or os.PathLike), not {type(path).__name__}") from None
-    if "\0" in text:
-        raise ValueError(f"embedded null byte in path {text!r}")
-    os.fsencode(text)
-    return text
+    return text_path(path)
 
 
 def hash_file(path: StrPath, algorithm: str = "sha256") -> str:

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from . import _backend
+from .constants import PACKAGE_EXTENSIONS
 
 try:
     from orjson import loads as _loads
@@ -38,7 +39,7 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 log = logging.getLogger(__name__)
 
-_EXTENSIONS = (".conda", ".tar.bz2")
+_EXTENSIONS = PACKAGE_EXTENSIONS
 _INDEX_JSON = "info/index.json"
 _cache: dict[str, tuple[tuple[Any, ...], dict[Any, Any]]] = {}
 

@@ -29,6 +29,7 @@ from functools import partial
 from typing import Any
 
 from . import _backend
+from ._paths import text_path
 from .exceptions import CorruptedEnvironmentError, os_error_for_path
 
 StrPath = str | os.PathLike[str]
@@ -57,7 +58,7 @@ def _clear_cache() -> None:
 
 
 def _prefix_key(prefix: StrPath) -> str:
-    return os.path.abspath(os.fspath(prefix))
+    return os.path.abspath(text_path(prefix))
 
 
 def _scan(meta_dir: str) -> tuple[tuple[Any, ...], list[str]] | None:

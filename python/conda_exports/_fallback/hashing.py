@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import stat
 
+from ..constants import HASH_ALGORITHMS
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable
@@ -32,7 +34,7 @@ def _new_hasher(name: str) -> Any:
         return hashlib.sha256()
     if name == "blake3":
         return _blake3_factory()()
-    raise ValueError(f"unsupported hash algorithm {name!r}; supported: md5, sha256, blake3")
+    raise ValueError(f"unsupported hash algorithm {name!r}; supported: {', '.join(HASH_ALGORITHMS)}")
 
 
 def file_digests(path: str, algorithms: list[str]) -> list[str]:

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import re
 
-# conda's package file extensions (``_url.PACKAGE_EXTENSIONS``; not imported from there, as
-# this module is loaded with the package and ``_url`` is not cheap to import)
-PACKAGE_EXTENSIONS = (".conda", ".tar.bz2")
+from ..constants import PACKAGE_EXTENSIONS
 
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 _QUOTE = re.compile("['\"]")

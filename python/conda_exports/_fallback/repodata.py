@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 
+from ..constants import PACKAGE_EXTENSIONS
 from .records import MAX_SECONDS as _MAX_SECONDS
 
 TYPE_CHECKING = False
@@ -191,7 +192,7 @@ def is_plain_dist(fn: str) -> bool:
     stem, fmt = _split_format(fn)
     if not fmt and stem != fn:
         return False
-    if stem.endswith((".conda", ".tar.bz2")):
+    if stem.endswith(PACKAGE_EXTENSIONS):
         return False
     parts = stem.rsplit("-", 2)
     if len(parts) < 3:
