@@ -551,3 +551,17 @@ def test_a_file_cut_short_since_it_was_opened_is_reported(tmp_path: Path, monkey
     with pytest.raises(PathOSError, match="^file changed size while it was hashed: ") as info:
         hash_file(path)
     assert info.value.filename == str(path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_verify_checks_the_file_type_before_the_size(tmp_path: Path) -> None:
+    from conda_exports.exceptions import NotARegularFileError
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)  # no writer: reading it would block
+    with pytest.raises(IsADirectoryError):
+        verify(tmp_path, size=1)
+    with pytest.raises(NotARegularFileError):
+        verify(fifo, size=0)
+    with pytest.raises(NotARegularFileError):
+        verify(fifo, size=0, md5="0" * 32)

@@ -5,8 +5,10 @@ conda 25.1's ``conda.exports.hash_file`` and ``verify`` are stubs; these are rea
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 import string
 from typing import Iterable, Union
 
@@ -16,8 +18,10 @@ from .constants import HASH_ALGORITHMS as ALGORITHMS  # names are case-insensiti
 from .constants import PACKAGE_EXTENSIONS
 from .exceptions import (
     CondaVerificationError,
+    NotARegularFileError,
     NothingToVerifyError,
     from_oserror,
+    os_error_for_path,
 )
 
 StrPath = Union[str, "os.PathLike[str]"]
@@ -150,10 +154,16 @@ def verify(
         raise
     if wanted_size is not None:
         try:
-            actual_size = os.stat(path).st_size
+            info = os.stat(path)
         except OSError as exc:
             raise from_oserror(exc, path) from None
-        if actual_size != wanted_size:
+        # the file's type first, so a directory or a FIFO is the error hashing it gives,
+        # not a size mismatch
+        if stat.S_ISDIR(info.st_mode):
+            raise os_error_for_path(errno.EISDIR, os.strerror(errno.EISDIR), path)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotARegularFileError(path)
+        if info.st_size != wanted_size:
             return False
     if not wanted:
         _backend.hashing.file_digests(path, [])  # same errors as hashing it: a directory is not a match
