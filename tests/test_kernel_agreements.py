@@ -54,3 +54,39 @@ def test_the_kernels_hash_the_algorithms_the_package_names() -> None:
     if core is None:
         pytest.skip("the compiled extension is not installed")
     assert core.HASH_ALGORITHMS == constants.HASH_ALGORITHMS
+
+
+@pytest.mark.parametrize("first", ["rust", "python"])
+def test_after_a_switch_a_fresh_parse_goes_through_the_other_kernel(
+    first: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Caches holding kernel output are emptied by ``activate``: the same strings, parsed
+    again after the switch, reach the newly active kernel."""
+    from conda_exports import MatchSpec, VersionOrder, _backend
+
+    if _backend._load_extension() is None:
+        pytest.skip("the compiled extension is not installed")
+    second = "python" if first == "rust" else "rust"
+    seen: list[tuple[str, str]] = []
+    previous = _backend.BACKEND
+    try:
+        _backend.activate(first)
+        VersionOrder("1.2.3post7")
+        MatchSpec("numpy >=1.26,<2 py311*")
+        for domain, name in (("version", "version_key"), ("match_spec", "split_spec")):
+            kernel = _backend.kernels(second)[domain]
+            real = getattr(kernel, name)
+
+            def spy(text: str, _real=real, _name=name) -> object:  # type: ignore[no-untyped-def]
+                seen.append((_name, text))
+                return _real(text)
+
+            monkeypatch.setattr(kernel, name, spy)
+        _backend.activate(second)
+        VersionOrder("1.2.3post7")
+        MatchSpec("numpy >=1.26,<2 py311*")
+    finally:
+        monkeypatch.undo()
+        _backend.activate(previous)
+    assert ("version_key", "1.2.3post7") in seen
+    assert ("split_spec", "numpy >=1.26,<2 py311*") in seen
