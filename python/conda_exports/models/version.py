@@ -26,9 +26,9 @@ import re
 from typing import Any
 
 from .. import _backend
-from .._fallback.version import checked_key as _checked_key
-from .._fallback.version import parse as _parse
 from ..exceptions import InvalidVersionSpec
+from ._version_grammar import checked_key as _checked_key
+from ._version_grammar import parse as _parse
 
 __all__ = [
     "BuildNumberMatch",
