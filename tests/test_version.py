@@ -539,7 +539,13 @@ def _outcome(fn: object, text: str) -> tuple:
         return type(exc), str(exc)
     if isinstance(result, VersionOrder):
         return str(result), result._key, result.version, result.local
-    return str(result), result.match("1.0"), result.match(text)  # a VersionSpec
+    matches = []
+    for candidate in ("1.0", text):  # a VersionSpec: matching may raise too (`0 *` matching "0 *")
+        try:
+            matches.append(result.match(candidate))
+        except Exception as exc:  # noqa: BLE001 - the exception is the outcome compared
+            matches.append((type(exc), str(exc)))
+    return str(result), *matches
 
 
 def _on(backend: str, fn: object, text: str) -> tuple:
