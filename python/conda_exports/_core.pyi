@@ -4,6 +4,15 @@ from typing import final
 
 __version__: str
 __all__ = [
+    "KIND_INT",
+    "KIND_KEEP",
+    "KIND_LOOKUP",
+    "KIND_PYTHON",
+    "KIND_STR",
+    "KIND_STR_SEQ",
+    "KIND_TIMESTAMP",
+    "MAX_SECONDS",
+    "NULLABLE",
     "CondaMeta",
     "RepodataStore",
     "__version__",
@@ -20,6 +29,18 @@ __all__ = [
     "version_keys",
     "zst_supported",
 ]
+
+# record field codes for box_fast (rust/records.rs; _fallback/records.py has the same values)
+KIND_STR: int
+KIND_INT: int
+KIND_STR_SEQ: int
+KIND_KEEP: int
+KIND_TIMESTAMP: int
+KIND_LOOKUP: int
+KIND_PYTHON: int
+NULLABLE: int
+#: 9999-12-31 in seconds: a larger record timestamp is taken to be in milliseconds
+MAX_SECONDS: int
 
 def file_digests(path: str, algorithms: list[str]) -> list[str]: ...
 def many_file_digests(paths: list[str], algorithm: str) -> list[str]: ...
