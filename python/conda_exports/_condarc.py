@@ -164,7 +164,9 @@ class _Reader:
             starts = [0]
             starts.extend(m.end() for m in re.finditer("\n", self.text))
             self._line_starts = starts
-        return self._line_starts[min(mark.line, len(self._line_starts) - 1)] + mark.column
+        line: int = mark.line
+        column: int = mark.column
+        return self._line_starts[min(line, len(self._line_starts) - 1)] + column
 
     def _comments_from(self, pos: int) -> list[str]:
         """The comments between ``pos`` and the next token."""

@@ -199,7 +199,9 @@ def split_scheme_auth_token(url: str | None) -> tuple[str | None, str | None, st
     return str(rest), parts.scheme, parts.auth, token
 
 
-def split_conda_url_easy_parts(known_subdirs: tuple[str, ...], url: str) -> tuple:
+def split_conda_url_easy_parts(
+    known_subdirs: tuple[str, ...], url: str
+) -> tuple[str | None, str | None, str | None, str | None, str | None, str | None, int | None, str | None, str | None]:
     """scheme, auth, token, platform, package_filename, host, port, path, query of a channel URL."""
     cleaned, token = split_anaconda_token(url)
     cleaned, platform = split_platform(known_subdirs, cleaned)

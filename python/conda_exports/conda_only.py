@@ -25,11 +25,36 @@ from __future__ import annotations
 
 import importlib
 import types
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .exceptions import CondaError, UnsatisfiableError
 
 __all__ = ["CondaRequiredError", "Unsatisfiable"]
+
+if TYPE_CHECKING:
+    # The names resolved on first access (``__getattr__`` below), as type checkers see them:
+    # conda's own objects (conda ships no types) or placeholders, so classes are Any (usable
+    # in annotations, callable, subclassable), functions take anything, modules are modules.
+    from subprocess import Popen
+    from typing import Callable
+
+    from typing_extensions import TypeAlias
+
+    Resolve: TypeAlias = Any
+    Solver: TypeAlias = Any
+    ArgumentParser: TypeAlias = Any
+    ProgressiveFetchExtract: TypeAlias = Any
+    plan: types.ModuleType
+    compat: types.ModuleType
+    execute_actions: Callable[..., Any]
+    execute_instructions: Callable[..., Any]
+    execute_plan: Callable[..., Any]
+    install_actions: Callable[..., Any]
+    add_parser_channels: Callable[..., Any]
+    add_parser_prefix: Callable[..., Any]
+    subprocess_call: Callable[..., Any]
+    ACTIVE_SUBPROCESSES: set[Popen[Any]]
+    deprecated: Any
 
 Unsatisfiable = UnsatisfiableError
 

@@ -446,7 +446,8 @@ class Context:
         if "root_prefix" not in self._cache or not self._loaded:
             configured = self._root_prefix
             self._cache["root_prefix"] = abspath(expanduser(configured)) if configured else self.conda_prefix
-        return self._cache["root_prefix"]
+        root_prefix: str = self._cache["root_prefix"]
+        return root_prefix
 
     @property
     def root_dir(self) -> str:
@@ -530,8 +531,9 @@ class Context:
 
     @property
     def fetch_threads(self) -> int | None:
-        if self._fetch_threads:
-            return self._fetch_threads
+        fetch_threads: int = self._fetch_threads
+        if fetch_threads:
+            return fetch_threads
         if self._fetch_threads == 0 and self._default_threads == 0:
             return 5  # neither setting given: conda's measured default for downloads
         return self.default_threads
@@ -547,6 +549,7 @@ class Context:
     @property
     def croot(self) -> str:
         """Where conda-build keeps its work and output (the local ``conda-bld`` channel)."""
+        setting: str
         for setting in (self._croot, self.bld_path):
             if setting:
                 return abspath(expanduser(setting))
@@ -600,7 +603,8 @@ class Context:
         self._ensure_loaded()
         if "conda_build" not in self._cache:
             self._cache["conda_build"] = dict(self._conda_build)
-        return self._cache["conda_build"]
+        conda_build: dict[str, str] = self._cache["conda_build"]
+        return conda_build
 
     @property
     def conda_build_local_paths(self) -> tuple[str, ...]:
@@ -618,7 +622,8 @@ class Context:
 
     @property
     def binstar_upload(self) -> bool | None:
-        return self.anaconda_upload
+        anaconda_upload: bool | None = self.anaconda_upload
+        return anaconda_upload
 
     @property
     def signing_metadata_url_base(self) -> str | None:
@@ -642,7 +647,8 @@ class Context:
             return 4
         if self._debug:
             return 3
-        return self._verbosity
+        verbosity: int = self._verbosity
+        return verbosity
 
     trace = _verbosity_at_least(4)
     debug = _verbosity_at_least(3)
@@ -659,7 +665,8 @@ class Context:
 
     @property
     def channel_alias_url(self) -> str:
-        return self._channel_alias
+        channel_alias: str = self._channel_alias
+        return channel_alias
 
     @property
     def migrated_channel_alias_urls(self) -> tuple[str, ...]:

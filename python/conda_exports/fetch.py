@@ -396,7 +396,8 @@ class _Job:
 
         timeout = (float(context.remote_connect_timeout_secs), float(context.remote_read_timeout_secs))
         try:
-            return session.get(url, headers=headers, stream=True, timeout=timeout)
+            response: requests.Response = session.get(url, headers=headers, stream=True, timeout=timeout)
+            return response
         except requests.RequestException as exc:
             raise self._connection_error(exc) from None
 

@@ -185,8 +185,9 @@ def _identity(path: str) -> str:
 if hasattr(os, "lchmod"):
     lchmod = os.lchmod
 else:
-
-    def lchmod(path: StrPath, mode: int) -> None:  # type: ignore[misc]
+    # misc: where os has lchmod (macOS, BSD) mypy wants one signature for both variants;
+    # unused-ignore: on Linux it has none, and nothing to ignore
+    def lchmod(path: StrPath, mode: int) -> None:  # type: ignore[misc, unused-ignore]
         """chmod that leaves symlinks alone (this platform cannot change a link's mode)."""
         if not os.path.islink(path):
             os.chmod(path, mode)

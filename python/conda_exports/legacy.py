@@ -18,6 +18,20 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable
 
+    # the names computed on first access (``__getattr__`` below), as type checkers see them
+    arch_name: str
+    binstar_upload: bool | None
+    bits: int
+    default_prefix: str
+    default_python: str | None
+    envs_dirs: tuple[str, ...]
+    pkgs_dirs: tuple[str, ...]
+    platform: str
+    root_dir: str
+    root_writable: bool
+    subdir: str
+    conda_build: dict[str, str]
+
 non_x86_linux_machines = non_x86_machines
 _PREFIX_PLACEHOLDER = prefix_placeholder = PREFIX_PLACEHOLDER
 

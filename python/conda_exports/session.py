@@ -23,6 +23,7 @@ from requests.adapters import HTTPAdapter
 
 from ._url import redact_url
 from .configuration import context
+from .exceptions import CondaError
 
 __all__ = ["CondaSession", "get_session", "redact_url", "user_agent"]
 
@@ -52,10 +53,14 @@ def user_agent() -> str:
     """``conda-exports/<version> requests/<version> <implementation>/<version> <system>/<release>``."""
     import platform
 
+    # (requests' own __version__ module: the package re-exports the name without `as`, so
+    # type checkers do not see it as requests.__version__)
+    from requests.__version__ import __version__ as requests_version
+
     from ._version import __version__
 
     return (
-        f"conda-exports/{__version__} requests/{requests.__version__} "
+        f"conda-exports/{__version__} requests/{requests_version} "
         f"{platform.python_implementation()}/{platform.python_version()} "
         f"{platform.system()}/{platform.release()}"
     )
@@ -175,7 +180,8 @@ def get_session(url: str, *, retries: bool = True) -> CondaSession:
         sessions = _local.sessions = {}
     cached = sessions.get(retries)
     if cached is not None and cached[0] is generation:
-        return cached[1]
+        session: CondaSession = cached[1]
+        return session
     if cached is not None:
         cached[1].close()
     session = CondaSession()
@@ -190,7 +196,7 @@ def get_session(url: str, *, retries: bool = True) -> CondaSession:
     return session
 
 
-def request_error(exc: BaseException) -> Any:
+def request_error(exc: BaseException) -> CondaError | None:
     """conda's exception for a proxy, SOCKS or SSL failure of a request (None for another
     failure, which the caller words itself); the URLs in it are redacted."""
     from .exceptions import CondaDependencyError, CondaSSLError, ProxyError

@@ -161,7 +161,7 @@ def specs_from_url(url: str, json: bool = False) -> list[str]:
     return parsed + kept[boundary:]
 
 
-def _toposort(data: dict[Any, set]) -> Iterator[Any]:
+def _toposort(data: dict[Any, set[Any]]) -> Iterator[Any]:
     """Items of a dependency map (item -> set of items it needs) in dependency order.
 
     A generator, like conda's: each round yields, sorted, the items whose needs are all
@@ -170,7 +170,7 @@ def _toposort(data: dict[Any, set]) -> Iterator[Any]:
     ``CondaValueError`` listing the items left.
     """
     # Make the graph self-contained: nothing waits on itself, and every item waited on has an entry.
-    waited_on: set = set()
+    waited_on: set[Any] = set()
     for item, needs in data.items():
         needs.discard(item)
         waited_on.update(needs)
@@ -207,7 +207,7 @@ def cache_fn_url(url: str, repodata_fn: str = REPODATA_FN) -> str:
     if repodata_fn != REPODATA_FN:
         key = f"{key}{repodata_fn}"
     try:
-        digest = hashlib.md5(key.encode("utf-8"), usedforsecurity=False)  # type: ignore[call-arg]
+        digest = hashlib.md5(key.encode("utf-8"), usedforsecurity=False)
     except TypeError:  # Python < 3.9 has no usedforsecurity
         digest = hashlib.md5(key.encode("utf-8"))  # noqa: S324
     return f"{digest.hexdigest()[:8]}.json"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from copy import copy
 from itertools import chain
-from typing import Any, Iterable
+from typing import Any, Iterable, overload
 
 from .._url import (
     Url,
@@ -131,12 +131,13 @@ def _known_subdirs() -> tuple[str, ...]:
 class ChannelType(type):
     """Caches ``Channel(value)`` by value; ``Channel(channels=..., name=...)`` makes a MultiChannel."""
 
-    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+    def __call__(cls, *args: Any, **kwargs: Any) -> Channel:
         single_value = len(args) == 1 and not kwargs
         if single_value:
             return _channel_from_cache(args[0])
         if "channels" not in kwargs:
-            return super().__call__(*args, **kwargs)
+            made: Channel = super().__call__(*args, **kwargs)
+            return made
         # The shape MultiChannel.dump() produces: a name plus one keyword dict per member.
         members = tuple(cls(**member) for member in kwargs["channels"])
         return MultiChannel(kwargs["name"], members)
@@ -168,6 +169,15 @@ class Channel(metaclass=ChannelType):
 
     _cache_: dict[Any, Channel] = {}
 
+    # Instance attributes, set together in __init__ (through vars(), to keep their order).
+    scheme: str | None
+    auth: str | None
+    location: str | None
+    token: str | None
+    name: str
+    platform: str | None
+    package_filename: str | None
+
     @staticmethod
     def _reset_state() -> None:
         """Forgets cached channels and channel configuration (after the context changed)."""
@@ -175,6 +185,23 @@ class Channel(metaclass=ChannelType):
         Channel._cache_.clear()
         _CONFIG = None
         _GENERATION += 1
+
+    # Channel(value) (one positional argument) parses any channel value through ChannelType,
+    # which never calls __init__ for it; this overload tells type checkers it is accepted.
+    @overload
+    def __init__(self, value: Any, /) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        scheme: str | None = None,
+        auth: str | None = None,
+        location: str | None = None,
+        token: str | None = None,
+        name: str | None = None,
+        platform: str | None = None,
+        package_filename: str | None = None,
+    ) -> None: ...
 
     def __init__(
         self,
@@ -221,7 +248,7 @@ class Channel(metaclass=ChannelType):
         """A channel from a configured URL or name, relative to ``channel_alias`` when it has no scheme."""
         alias = channel_alias
         remainder, scheme, auth, token = split_scheme_auth_token(channel_url)
-        if not scheme:
+        if not scheme or remainder is None:  # (no remainder only for an empty URL: no scheme either)
             # No scheme: a name under the channel alias (an explicit name wins over the URL text).
             under_alias = (name and name.strip("/")) or channel_url.strip("/")
             return Channel(
@@ -255,7 +282,8 @@ class Channel(metaclass=ChannelType):
         """The short name conda shows: the multichannel or custom channel it belongs to, the
         name under the channel alias, else the full base URL."""
         try:
-            return self.__dict__["_canonical_name"]
+            cached: str = self.__dict__["_canonical_name"]
+            return cached
         except KeyError:
             pass
         name = self._compute_canonical_name()
@@ -389,7 +417,7 @@ class MultiChannel(Channel):
     def url(self, with_credentials: bool = False) -> None:
         return None
 
-    def dump(self) -> dict[str, Any]:  # type: ignore[override]
+    def dump(self) -> dict[str, Any]:
         return {"name": self.name, "channels": tuple(c.dump() for c in self._channels)}
 
 
@@ -465,8 +493,8 @@ def _read_channel_configuration(
     if not path:
         return str(Url.make(hostname=host, port=port)).rstrip("/"), None, scheme or None, None, None
 
-    for name, location in config.migrated_custom_by_length:
-        location, _s, _a, _t = split_scheme_auth_token(location)
+    for name, url in config.migrated_custom_by_length:
+        location, _s, _a, _t = split_scheme_auth_token(url)
         if _tokenized_url_startswith(test_url, join_url(location, name)):
             subname = test_url.replace(join_url(location, name), "", 1).strip("/")
             channel_name = join_url(name, subname)
@@ -474,7 +502,8 @@ def _read_channel_configuration(
             return channel.location, channel_name, channel.scheme, channel.auth, channel.token
 
     for alias in config.migrated_channel_aliases:
-        if test_url.startswith(alias.location):
+        # (an empty migrated alias has no location: conda's startswith(None) raises TypeError)
+        if alias.location is not None and test_url.startswith(alias.location):
             name = test_url.replace(alias.location, "", 1).strip("/")
             ca = config.channel_alias
             return ca.location, name, ca.scheme, ca.auth, ca.token
@@ -487,8 +516,8 @@ def _read_channel_configuration(
 
     ca = config.channel_alias
     if ca.location and _tokenized_startswith(test_url.split("/"), ca.location.split("/")):
-        name = test_url.replace(ca.location, "", 1).strip("/") or None
-        return ca.location, name, scheme, ca.auth, ca.token
+        under_alias = test_url.replace(ca.location, "", 1).strip("/") or None
+        return ca.location, under_alias, scheme, ca.auth, ca.token
 
     if host is None:
         # a file:// URL: the last path segment names the channel, the rest is where it lives

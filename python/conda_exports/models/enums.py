@@ -12,6 +12,11 @@ from platform import machine
 
 from ..exceptions import CondaUpgradeError
 
+# annotations are only read by type checkers: typing is not imported at run time
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, ClassVar
+
 
 class Arch(Enum):
     """CPU architectures as conda names them."""
@@ -91,10 +96,10 @@ class LinkType(Enum):
 class _ClassProperty:
     """A read-only property of the class itself (``PathType.basic_types``)."""
 
-    def __init__(self, getter):  # type: ignore[no-untyped-def]
+    def __init__(self, getter: Callable[[Any], tuple[PathType, ...]]) -> None:
         self._getter = getter
 
-    def __get__(self, instance, owner):  # type: ignore[no-untyped-def]
+    def __get__(self, instance: object, owner: type[PathType]) -> tuple[PathType, ...]:
         return self._getter(owner)
 
 
@@ -111,8 +116,10 @@ class PathType(Enum):
     windows_python_entry_point_script = "windows_python_entry_point_script"
     windows_python_entry_point_exe = "windows_python_entry_point_exe"
 
-    # a descriptor, so Enum does not make it a member
-    basic_types = _ClassProperty(lambda cls: (cls.hardlink, cls.softlink, cls.directory))
+    if TYPE_CHECKING:  # mypy takes any attribute with a value for a member, a descriptor too
+        basic_types: ClassVar[tuple[PathType, ...]]
+    else:  # a descriptor, so Enum does not make it a member
+        basic_types = _ClassProperty(lambda cls: (cls.hardlink, cls.softlink, cls.directory))
 
     def __str__(self) -> str:
         return self.name
@@ -134,11 +141,11 @@ class PackageType(Enum):
     VIRTUAL_SYSTEM = "virtual_system"
 
     @staticmethod
-    def conda_package_types() -> set:
+    def conda_package_types() -> set[PackageType | None]:
         return {None, PackageType.NOARCH_GENERIC, PackageType.NOARCH_PYTHON}
 
     @staticmethod
-    def unmanageable_package_types() -> set:
+    def unmanageable_package_types() -> set[PackageType]:
         return {
             PackageType.VIRTUAL_PYTHON_EGG_UNMANAGEABLE,
             PackageType.VIRTUAL_PYTHON_EGG_LINK,

@@ -59,11 +59,15 @@ from itertools import repeat
 from json import JSONEncoder
 from os.path import basename, join
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import _backend
 from ..exceptions import CondaError, PathNotFoundError, RecordValidationError
 from .enums import FileMode, LinkType, NoarchType, PackageType, PathType, Platform
+
+if TYPE_CHECKING:
+    from .channel import Channel
+    from .match_spec import MatchSpec
 
 _MISSING: Any = object()
 _NUMBER = (int, float, complex)
@@ -176,7 +180,7 @@ def _iterable(value: Any) -> bool:
     return hasattr(value, "__iter__") and not isinstance(value, (str, bytes))
 
 
-def _box_str_tuple(field: Field, value: Any) -> tuple:
+def _box_str_tuple(field: Field, value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         raise RecordValidationError(f"Attempted to assign a string to ListField {field.name}")
     if not _iterable(value):
@@ -188,7 +192,7 @@ def _box_str_tuple(field: Field, value: Any) -> tuple:
     return result
 
 
-def _box_features(field: Field, value: Any) -> tuple:
+def _box_features(field: Field, value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = value.replace(" ", ",").split(",")
     elif not _iterable(value):
@@ -252,7 +256,7 @@ def _box_noarch(field: Field, value: Any) -> Any:
         return NoarchType(value)
     except ValueError as exc:
         try:
-            return NoarchType[value]  # type: ignore[misc]
+            return NoarchType[value]
         except (KeyError, TypeError):
             raise RecordValidationError(value, msg=exc) from None
 
@@ -296,7 +300,7 @@ def _dump_entity(record: Any, value: Any) -> Any:
 
 
 def _entity_tuple(entity_class: Any) -> Any:
-    def box(field: Field, value: Any) -> tuple:
+    def box(field: Field, value: Any) -> tuple[Any, ...]:
         if isinstance(value, str):
             raise RecordValidationError(f"Attempted to assign a string to ListField {field.name}")
         if not _iterable(value):
@@ -306,7 +310,7 @@ def _entity_tuple(entity_class: Any) -> Any:
     return box
 
 
-def _dump_entity_tuple(record: Any, value: Any) -> tuple:
+def _dump_entity_tuple(record: Any, value: Any) -> tuple[Any, ...]:
     return tuple(v.dump() for v in value)
 
 
@@ -353,6 +357,7 @@ class Entity:
 
     _FIELDS: ClassVar[dict[str, Field]] = {}
     _fields: ClassVar[dict[str, Field]]
+    __fields__: ClassVar[dict[str, Field]]
     _aliases: ClassVar[dict[str, Field]]
     _kinds: ClassVar[dict[str, int]]
     _tables: ClassVar[dict[str, dict[Any, Any]]]
@@ -415,6 +420,7 @@ class Entity:
         and drops unknown keys; the keys it hands back (aliases, None, anything to convert
         or refuse) are boxed here, the same way on both backends.
         """
+        values: dict[str, Any]
         values, slow = _backend.records.box_fast(kwargs, cls._kinds, cls._tables)
         if slow:
             fields = cls._fields
@@ -455,10 +461,12 @@ class Entity:
             raise AttributeError(f"The {name} field is required and cannot be deleted.")
         self.__dict__.pop(name, None)
 
-    def __getattr__(self, name: str) -> Any:
-        if name in type(self)._fields:
-            raise AttributeError(f"A value for {name} has not been set")
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    if not TYPE_CHECKING:  # it only raises: hidden so that type checkers flag unknown names
+
+        def __getattr__(self, name: str) -> Any:
+            if name in type(self)._fields:
+                raise AttributeError(f"A value for {name} has not been set")
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @classmethod
     def from_objects(cls, *objects: Any, **override_fields: Any) -> Any:
@@ -595,6 +603,10 @@ _SEQUENCE_BOXES = (_box_str_tuple, _box_features)
 class Link(DictSafeMixin, Entity):
     """How a package was linked into a prefix: ``source`` directory and ``type``."""
 
+    # the fields, for type checkers (values live in the instance dict, see Entity)
+    source: str
+    type: LinkType
+
     _FIELDS = {
         "source": StringField(),
         "type": Field(_box_link_type, required=False, dumper=_dump_enum),
@@ -606,6 +618,12 @@ EMPTY_LINK = Link(source="")
 
 class PathData(Entity):
     """One entry of a package's ``info/paths.json``."""
+
+    _path: str
+    prefix_placeholder: str | None
+    file_mode: FileMode | None
+    no_link: bool | None
+    path_type: PathType
 
     _FIELDS = {
         "_path": StringField(),
@@ -623,6 +641,11 @@ class PathData(Entity):
 class PathDataV1(PathData):
     """A paths.json entry with checksums and sizes (paths_version 1)."""
 
+    sha256: str | None
+    size_in_bytes: int | None
+    inode_paths: tuple[str, ...] | None
+    sha256_in_prefix: str | None
+
     _FIELDS = {
         "sha256": StringField(required=False, nullable=True),
         "size_in_bytes": IntegerField(required=False, nullable=True),
@@ -633,6 +656,9 @@ class PathDataV1(PathData):
 
 class PathsData(Entity):
     """A package's ``info/paths.json``: its version and the entries."""
+
+    paths_version: int
+    paths: tuple[PathData, ...]
 
     _FIELDS = {
         "paths_version": IntegerField(),
@@ -735,7 +761,8 @@ def _package_type_of(record: Any) -> Any:
 
 def _metadata_of(record: Any) -> Any:
     """A set, made on first use (conda gives every record one; 600k empty sets would cost ~130 MB)."""
-    value = record.__dict__["metadata"] = set()
+    value: set[str] = set()
+    record.__dict__["metadata"] = value
     return value
 
 
@@ -814,8 +841,42 @@ class PackageRecord(DictSafeMixin, Entity):
     """
 
     _FIELDS = _RECORD_FIELDS
+
+    # The fields, for type checkers: at run time each is a descriptor on the class (a
+    # StoredField, see ``lazy_records``) over the value in the instance dict or the store.
+    name: str
+    version: str
+    build: str
+    build_number: int
+    channel: Channel
+    subdir: str
+    fn: str
+    md5: str | None
+    legacy_bz2_md5: str | None
+    legacy_bz2_size: int | None
+    url: str | None
+    sha256: str | None
+    arch: str | None
+    platform: Platform | None
+    depends: tuple[str, ...]
+    constrains: tuple[str, ...]
+    track_features: tuple[str, ...]
+    features: tuple[str, ...]
+    noarch: NoarchType | None
+    preferred_env: str | None
+    python_site_packages_path: str | None
+    license: str | None
+    license_family: str | None
+    package_type: PackageType | None
+    timestamp: float
+    date: str
+    size: int
+    metadata: set[str]
+
     # a record read from repodata (see ``lazy_records``): its values stay in the store until read
     __slots__ = ("_store", "_index")
+    _store: Any  # the backend's RepodataStore, or None for a record built from keywords
+    _index: int
 
     def __init__(self, **kwargs: Any) -> None:
         values = self._box_all(kwargs)
@@ -846,10 +907,11 @@ class PackageRecord(DictSafeMixin, Entity):
     # -- the package key -------------------------------------------------------------
 
     @property
-    def _pkey(self) -> tuple:
+    def _pkey(self) -> tuple[Any, ...]:
         d = self.__dict__
         try:
-            return d["_pkey_cache"]
+            cached: tuple[Any, ...] = d["_pkey_cache"]
+            return cached
         except KeyError:
             pass
         channel = d.get("channel")
@@ -864,7 +926,8 @@ class PackageRecord(DictSafeMixin, Entity):
     def __hash__(self) -> int:
         d = self.__dict__
         try:
-            return d["_hash_cache"]
+            cached: int = d["_hash_cache"]
+            return cached
         except KeyError:
             value = d["_hash_cache"] = hash(self._pkey)
             return value
@@ -917,7 +980,7 @@ class PackageRecord(DictSafeMixin, Entity):
         return self.package_type in PackageType.unmanageable_package_types()
 
     @property
-    def combined_depends(self) -> tuple:
+    def combined_depends(self) -> tuple[MatchSpec, ...]:
         from .match_spec import MatchSpec
 
         by_name = {dependency.name: dependency for dependency in MatchSpec.merge(self.depends)}
@@ -1020,8 +1083,9 @@ for _name, _attr in _DERIVED.items():
     setattr(PackageRecord, _name, _attr)
 del _name, _attr
 
-_set_store = PackageRecord._store.__set__  # type: ignore[attr-defined]
-_set_index = PackageRecord._index.__set__  # type: ignore[attr-defined]
+# the slots' member descriptors (read from the class dict: type checkers see the instance values)
+_set_store = PackageRecord.__dict__["_store"].__set__
+_set_index = PackageRecord.__dict__["_index"].__set__
 #: What a store's ``get`` returns for a field the record does not have.
 ABSENT: Any = object()
 #: The fields a derived value reads from the instance dict: fetched first for a stored record.
@@ -1070,6 +1134,9 @@ IndexRecord = PackageRecord
 class PackageCacheRecord(PackageRecord):
     """A package in a package cache: the record plus where its archive and directory are."""
 
+    package_tarball_full_path: str
+    extracted_package_dir: str
+
     _FIELDS = {
         "package_tarball_full_path": StringField(),
         "extracted_package_dir": StringField(),
@@ -1094,7 +1161,7 @@ class PackageCacheRecord(PackageRecord):
         return basename(self.package_tarball_full_path)
 
     def _calculate_md5sum(self) -> str | None:
-        memo = self.__dict__.get("_memoized_md5")
+        memo: str | None = self.__dict__.get("_memoized_md5")
         if memo:
             return memo
         from os.path import isfile
@@ -1112,8 +1179,9 @@ class PackageCacheRecord(PackageRecord):
         return None
 
 
-# not given: the md5 of the package file, None when it is not there (as conda)
-PackageCacheRecord.md5 = _Derived(lambda record: record._calculate_md5sum())  # type: ignore[attr-defined]
+# not given: the md5 of the package file, None when it is not there (as conda); the class
+# attribute is the descriptor, the field's annotation (on PackageRecord) the instance value
+PackageCacheRecord.md5 = _Derived(lambda record: record._calculate_md5sum())  # type: ignore[assignment]
 
 
 def _kept_as_text(name: str, default: Any, record: Any) -> Any:
@@ -1131,6 +1199,14 @@ def _kept_as_text(name: str, default: Any, record: Any) -> Any:
 
 class PrefixRecord(PackageRecord):
     """A package installed in an environment (a ``conda-meta/*.json`` file)."""
+
+    package_tarball_full_path: str
+    extracted_package_dir: str
+    files: tuple[str, ...]
+    paths_data: PathsData | None
+    link: Link
+    requested_spec: str
+    auth: str | None
 
     _FIELDS = {
         "package_tarball_full_path": StringField(required=False),
@@ -1160,8 +1236,9 @@ class PrefixRecord(PackageRecord):
         super().__delattr__(name)
 
 
-PrefixRecord.files = _Derived(partial(_kept_as_text, "files", ()))  # type: ignore[attr-defined]
-PrefixRecord.paths_data = _Derived(partial(_kept_as_text, "paths_data", _MISSING))  # type: ignore[attr-defined]
+# (the class attribute is the descriptor; the annotations above are the instance values)
+PrefixRecord.files = _Derived(partial(_kept_as_text, "files", ()))  # type: ignore[assignment]
+PrefixRecord.paths_data = _Derived(partial(_kept_as_text, "paths_data", _MISSING))  # type: ignore[assignment]
 
 
 class EntityEncoder(JSONEncoder):
