@@ -180,6 +180,7 @@ const BLAKE3_TREE_MIN: u64 = 128 * 1024;
 /// The largest subtree one task reads and hashes: its buffer stays in the core's L2 cache,
 /// so blake3 reads what `pread` has just written there (128 KiB to 4 MiB measure the same).
 const BLAKE3_LEAF: u64 = 128 * 1024;
+const LEAF_BYTES: usize = BLAKE3_LEAF as usize; // 128 KiB fits every target's usize
 
 thread_local! {
     /// One leaf buffer per rayon worker, kept for the thread's life.
@@ -221,9 +222,9 @@ fn blake3_subtree(file: &File, offset: u64, len: u64) -> io::Result<ChainingValu
     }
     LEAF_BUFFER.with(|cell| {
         let mut buffer = cell.borrow_mut();
-        buffer.resize(BLAKE3_LEAF as usize, 0);
-        // len <= BLAKE3_LEAF, the buffer's size.
-        let leaf = &mut buffer[..len as usize];
+        buffer.resize(LEAF_BYTES, 0);
+        // len <= BLAKE3_LEAF, the buffer's size, so it fits a usize on every target.
+        let leaf = &mut buffer[..usize::try_from(len).map_or(LEAF_BYTES, |n| n.min(LEAF_BYTES))];
         read_exact_at(file, leaf, offset)?;
         let mut hasher = blake3::Hasher::new();
         hasher.set_input_offset(offset);
@@ -324,7 +325,8 @@ pub fn file_digests(
     let wants_blake3 = algorithms.contains(&Algorithm::Blake3);
     let blake3_rayon = parallel && wants_blake3 && len >= BLAKE3_BLOCK as u64;
     let block = if blake3_rayon { BLAKE3_BLOCK } else { BLOCK };
-    let block = block.min(len.max(1) as usize + 1);
+    // a file larger than the address space (32-bit targets) just gets the full block
+    let block = block.min(usize::try_from(len.max(1)).map_or(usize::MAX, |n| n.saturating_add(1)));
     let mut seen: u64 = 0;
     let consume = |data: &[u8]| {
         seen += data.len() as u64;
