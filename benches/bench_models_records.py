@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ._records_data import CHANNEL, index
-from .conftest import conda_reference, mark
+from .conftest import CondaWorker, mark, start_conda_worker
 
 COUNT = int(os.environ.get("CONDA_EXPORTS_BENCH_RECORDS", "600000"))
 ROUNDS = 3
@@ -122,47 +120,9 @@ for line in sys.stdin:
 """
 
 
-class CondaWorker:
-    """conda in its own interpreter; ``run()`` makes every pair once and returns conda's own timing."""
-
-    def __init__(self, src: str, python: str, shared: Path, count: int) -> None:
-        self.home = tempfile.mkdtemp(prefix="conda-bench-")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CONDA")}
-        env.update(HOME=self.home, CONDARC=os.devnull)
-        self.proc = subprocess.Popen(
-            [python, "-c", WORKER, src, str(HERE), str(shared), str(count)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env,
-            cwd=self.home,
-        )
-        if self.proc.stdout is None or self.proc.stdout.readline().strip() != "ready":
-            self.close()
-            raise RuntimeError("the conda worker did not start")
-
-    def run(self) -> tuple[float, int]:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write("go\n")
-        self.proc.stdin.flush()
-        seconds, count = json.loads(self.proc.stdout.readline())
-        return seconds, count
-
-    def close(self) -> None:
-        if self.proc.stdin:
-            self.proc.stdin.close()
-        self.proc.wait(timeout=60)
-
-
 @pytest.fixture(scope="module")
 def conda_worker(shared_dir: Path) -> Iterator[CondaWorker]:
-    src, python = conda_reference()
-    try:
-        worker = CondaWorker(src, python, shared_dir, COUNT)
-    except (OSError, RuntimeError, ValueError) as exc:
-        pytest.skip(f"cannot run conda from {src}: {exc}")
-    yield worker
-    worker.close()
+    yield from start_conda_worker(WORKER, str(HERE), str(shared_dir), str(COUNT))
 
 
 def test_records_and_dists_conda(benchmark, conda_worker: CondaWorker) -> None:
@@ -171,7 +131,7 @@ def test_records_and_dists_conda(benchmark, conda_worker: CondaWorker) -> None:
     timings: list[float] = []
 
     def once() -> None:
-        seconds, count = conda_worker.run()
+        seconds, count = json.loads(conda_worker.request("go"))
         assert count > 0.9 * COUNT
         timings.append(seconds)
 

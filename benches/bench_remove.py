@@ -21,7 +21,6 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -29,7 +28,7 @@ import pytest
 from conda_exports import _backend, rm_rf
 from conda_exports._fallback import remove as fallback
 
-from .conftest import SHARED, conda_reference, mark
+from .conftest import SHARED, CondaWorker, mark, start_conda_worker
 
 SCALE = float(os.environ.get("CONDA_EXPORTS_BENCH_SCALE", "1"))
 ROUNDS = int(os.environ.get("CONDA_EXPORTS_BENCH_ROUNDS", "3"))
@@ -100,57 +99,21 @@ TREES: dict[str, tuple[Callable[[Path, int], None], int]] = {
 }
 
 
-class CondaWorker:
-    """conda's own rm_rf in a separate interpreter that imports conda once."""
-
-    SCRIPT = (
-        "import sys\n"
-        "sys.path.insert(0, sys.argv[1])\n"
-        "from conda.gateways.disk.delete import rm_rf\n"
-        "print('ready', flush=True)\n"
-        "for line in sys.stdin:\n"
-        "    rm_rf(line.rstrip('\\n'))\n"
-        "    print('done', flush=True)\n"
-    )
-
-    def __init__(self, src: str, python: str, cwd: str) -> None:
-        env = dict(os.environ, HOME=cwd, CONDARC=os.path.join(cwd, ".condarc"), CONDA_PKGS_DIRS=cwd)
-        self.proc = subprocess.Popen(
-            [python, "-c", self.SCRIPT, src],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=cwd,  # conda's rmtree makes ".empty" in the working directory
-            env=env,
-        )
-        if self.proc.stdout is None or self.proc.stdout.readline().strip() != "ready":
-            raise RuntimeError("conda worker did not start")
-
-    def rm_rf(self, path: str) -> None:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write(path + "\n")
-        self.proc.stdin.flush()
-        if self.proc.stdout.readline().strip() != "done":
-            raise RuntimeError("conda worker failed")
-
-    def close(self) -> None:
-        if self.proc.stdin:
-            self.proc.stdin.close()
-        self.proc.wait(timeout=30)
+_CONDA_RM_RF = (
+    "import sys\n"
+    "sys.path.insert(0, sys.argv[1])\n"
+    "from conda.gateways.disk.delete import rm_rf\n"
+    "print('ready', flush=True)\n"
+    "for line in sys.stdin:\n"
+    "    rm_rf(line.rstrip('\\n'))\n"
+    "    print('done', flush=True)\n"
+)
 
 
 @pytest.fixture(scope="module")
 def conda_worker() -> Iterator[CondaWorker]:
-    src, python = conda_reference()
-    cwd = tempfile.mkdtemp(prefix="conda-worker-")
-    try:
-        worker = CondaWorker(src, python, cwd)
-    except (OSError, RuntimeError) as exc:
-        shutil.rmtree(cwd, ignore_errors=True)
-        pytest.skip(f"cannot run conda from {src}: {exc}")
-    yield worker
-    worker.close()
-    shutil.rmtree(cwd, ignore_errors=True)
+    """conda's own rm_rf in an interpreter that imports conda once."""
+    yield from start_conda_worker(_CONDA_RM_RF)
 
 
 _RUST_REMOVE = _backend.kernels("rust")["remove"] if _backend._load_extension() is not None else None
@@ -213,7 +176,11 @@ def test_remove(benchmark, tmp_path: Path, tree: str, subject: str) -> None:
 
 @pytest.mark.parametrize("tree", list(TREES))
 def test_remove_conda(benchmark, tmp_path: Path, tree: str, conda_worker: CondaWorker) -> None:
-    _run(benchmark, tmp_path, tree, "conda rm_rf", conda_worker.rm_rf, False)
+    def conda_rm_rf(path: str) -> None:
+        if conda_worker.request(path) != "done":
+            raise RuntimeError("conda's rm_rf failed")
+
+    _run(benchmark, tmp_path, tree, "conda rm_rf", conda_rm_rf, False)
 
 
 def test_public_rm_rf_matches_kernel(tmp_path: Path) -> None:

@@ -26,8 +26,6 @@ import json
 import os
 import random
 import re
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,7 +35,7 @@ from conda_exports.models import match_spec as ms_module
 from conda_exports.models import version as version_module
 
 from . import _grammar_data
-from .conftest import conda_reference, mark
+from .conftest import CondaWorker, mark, start_conda_worker
 
 N_VERSIONS = int(os.environ.get("CONDA_EXPORTS_BENCH_VERSIONS", "200000"))
 N_SPECS = int(os.environ.get("CONDA_EXPORTS_BENCH_SPECS", "100000"))
@@ -231,52 +229,14 @@ for line in sys.stdin:
 """
 
 
-class CondaWorker:
-    """A conda process holding the inputs; each request runs one job and reports its time."""
-
-    def __init__(self, src: str, python: str, versions: list[str], specs: list[str]) -> None:
-        self._tmp = tempfile.TemporaryDirectory()
-        data = Path(self._tmp.name) / "data.json"
-        data.write_text(json.dumps({"versions": versions, "specs": specs}))
-        home = Path(self._tmp.name) / "home"
-        home.mkdir()
-        env = dict(os.environ, HOME=str(home), CONDARC=os.devnull, PYTHONWARNINGS="ignore")
-        env.pop("PYTHONPATH", None)
-        self._proc = subprocess.Popen(
-            [python, "-c", _WORKER, src, str(data)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            cwd=self._tmp.name,
-            env=env,
-        )
-        if self._proc.stdout is None or self._proc.stdout.readline().strip() != "ready":
-            self.close()
-            raise RuntimeError("the conda worker did not start")
-
-    def run(self, job: str) -> float:
-        assert self._proc.stdin is not None and self._proc.stdout is not None
-        self._proc.stdin.write(job + "\n")
-        self._proc.stdin.flush()
-        return float(self._proc.stdout.readline())
-
-    def close(self) -> None:
-        if self._proc.poll() is None:
-            self._proc.kill()
-            self._proc.wait()
-        self._tmp.cleanup()
-
-
 @pytest.fixture(scope="module")
-def conda_worker(version_strings: list[str], spec_strings: list[str]) -> Iterator[CondaWorker]:
-    src, python = conda_reference()
-    try:
-        worker = CondaWorker(src, python, version_strings, spec_strings)
-    except (OSError, RuntimeError, ValueError) as exc:
-        pytest.skip(f"cannot run conda from {src}: {exc}")
-    yield worker
-    worker.close()
+def conda_worker(
+    version_strings: list[str], spec_strings: list[str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[CondaWorker]:
+    """A conda process holding the inputs; each request runs one job and reports its time."""
+    data = tmp_path_factory.mktemp("conda-inputs") / "data.json"
+    data.write_text(json.dumps({"versions": version_strings, "specs": spec_strings}))
+    yield from start_conda_worker(_WORKER, str(data))
 
 
 @pytest.mark.parametrize(("job", "group"), [("sort", SORT), ("versions", PARSE_VERSIONS), ("specs", PARSE_SPECS)])
@@ -284,5 +244,7 @@ def test_conda(benchmark, conda_worker: CondaWorker, job: str, group: str) -> No
     benchmark.group = group
     mark(benchmark, "conda 25.1", ours=False)
     timings: list[float] = []
-    benchmark.pedantic(lambda: timings.append(conda_worker.run(job)), rounds=ROUNDS, iterations=1, warmup_rounds=0)
+    benchmark.pedantic(
+        lambda: timings.append(float(conda_worker.request(job))), rounds=ROUNDS, iterations=1, warmup_rounds=0
+    )
     benchmark.extra_info["conda_self_timed_seconds"] = timings
