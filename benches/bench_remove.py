@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 from conda_exports import _backend, rm_rf
+from conda_exports import remove as public
 from conda_exports._fallback import remove as fallback
 
 from .conftest import SHARED, CondaWorker, mark, start_conda_worker
@@ -121,11 +122,11 @@ _RUST_REMOVE = _backend.kernels("rust")["remove"] if _backend._load_extension() 
 
 def _rm_rf_rust(path: str) -> None:
     assert _RUST_REMOVE is not None
-    _RUST_REMOVE.rm_rf(path, 5, True)
+    public._remove(_RUST_REMOVE, path, 5, True)
 
 
 def _rm_rf_fallback(path: str) -> None:
-    fallback.rm_rf(path, 5, True)
+    public._remove(fallback, path, 5, True)
 
 
 def _rm_dash_rf(path: str) -> None:

@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 const EXCEPTIONS: &str = "conda_exports.exceptions";
 
 /// errno for `err`: the raw code on Unix, a translation of the kind elsewhere.
-fn errno_of(err: &io::Error) -> Option<i32> {
+pub fn errno_of(err: &io::Error) -> Option<i32> {
     if cfg!(unix) {
         if let Some(code) = err.raw_os_error() {
             return Some(code);
@@ -65,15 +65,6 @@ pub fn value_error(message: String) -> PyErr {
 /// `path` cannot be removed at all (empty, a filesystem root, a NUL byte).
 pub fn invalid_path(py: Python<'_>, path: &Path, reason: &str) -> PyErr {
     build(py, "InvalidRemovePathError", (path.as_os_str(), reason))
-}
-
-/// `rm_rf` left these paths behind: one error listing every one of them.
-pub fn paths_remain(py: Python<'_>, path: &Path, failures: &[(&Path, &io::Error)]) -> PyErr {
-    let failures: Vec<_> = failures
-        .iter()
-        .map(|(p, e)| (p.as_os_str(), errno_of(e), e.to_string()))
-        .collect();
-    build(py, "PathsRemainError", (path.as_os_str(), failures))
 }
 
 /// `path` is not complete zstd data (corrupt, truncated or not zstd at all).

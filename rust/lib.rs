@@ -26,7 +26,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(version::python::version_keys, m)?)?;
     m.add_function(wrap_pyfunction!(records::python::box_fast, m)?)?;
     m.add_function(wrap_pyfunction!(match_spec::python::split_spec, m)?)?;
-    m.add_function(wrap_pyfunction!(remove::python::rm_rf, m)?)?;
+    m.add_function(wrap_pyfunction!(remove::python::rm_rf_once, m)?)?;
     m.add_function(wrap_pyfunction!(fetch::python::decompress_zst, m)?)?;
     m.add_function(wrap_pyfunction!(fetch::python::zst_supported, m)?)?;
     m.add_function(wrap_pyfunction!(repodata::python::parse_repodata, m)?)?;

@@ -29,7 +29,7 @@ def _rust_sources() -> str:
 def test_every_exception_factory_the_rust_side_names_exists() -> None:
     source = _rust_sources()
     names = set(re.findall(r'build\(\s*py,\s*"(\w+)"', source))
-    assert {"os_error_for_path", "NotARegularFileError", "PathsRemainError", "RepodataDecodeError"} <= names
+    assert {"os_error_for_path", "NotARegularFileError", "InvalidRemovePathError", "RepodataDecodeError"} <= names
     missing = sorted(name for name in names if not callable(getattr(exceptions, name, None)))
     assert missing == []
 

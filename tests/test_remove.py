@@ -13,7 +13,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -334,6 +334,86 @@ def test_mount_points_are_not_crossed(mounted: Path, tmp_path: Path) -> None:
     assert "mount point" in str(info.value)
     assert (mounted / "on-another-fs.txt").read_text() == "data"
     assert not (tree / "plain.txt").exists()
+
+
+# --- the policy, once for both kernels -----------------------------------------------------
+
+
+class _ScriptedKernel:
+    """A kernel whose passes return what the test scripted, recording each call."""
+
+    __name__ = "scripted"
+
+    def __init__(self, *passes: list[tuple[str, int | None, str]]) -> None:
+        self.passes = list(passes)
+        self.calls: list[tuple[str, bool]] = []
+
+    def rm_rf_once(self, path: str, trash: bool) -> list[tuple[str, int | None, str]]:
+        self.calls.append((path, trash))
+        return self.passes.pop(0) if self.passes else []
+
+
+@pytest.fixture
+def scripted(monkeypatch: pytest.MonkeyPatch) -> tuple[Callable[..., _ScriptedKernel], list[float]]:
+    from conda_exports import _backend
+    from conda_exports import remove as policy
+
+    sleeps: list[float] = []
+    monkeypatch.setattr(policy.time, "sleep", sleeps.append)
+
+    def install(*passes: list[tuple[str, int | None, str]]) -> _ScriptedKernel:
+        kernel = _ScriptedKernel(*passes)
+        monkeypatch.setattr(_backend, "remove", kernel)
+        return kernel
+
+    return install, sleeps
+
+
+@pytest.mark.one_backend
+def test_policy_retries_with_backoff_and_trashes_only_on_the_last_pass(tmp_path: Path, scripted) -> None:
+    install, sleeps = scripted
+    path = str(tmp_path / "t")
+    busy = [(path + "/f", errno.EBUSY, "busy")]
+    kernel = install(busy, busy, busy)
+    with pytest.raises(PathsRemainError) as info:
+        rm_rf(path, max_retries=2)
+    assert kernel.calls == [(path, False), (path, False), (path, True)]
+    assert sleeps == [0.01, 0.02]
+    assert info.value.paths == [path + "/f"] and info.value.errno == errno.EBUSY
+    kernel = install(busy, [])
+    rm_rf(path, max_retries=9, trash=False)
+    assert kernel.calls == [(path, False), (path, False)]
+
+
+@pytest.mark.one_backend
+def test_policy_counts_the_path_renamed_to_trash_as_removed(tmp_path: Path, scripted) -> None:
+    install, _ = scripted
+    path = str(tmp_path / "lib.so")
+    renamed = [(path + ".conda_trash", errno.EBUSY, "busy")]
+    install(renamed)
+    rm_rf(path, max_retries=0)  # gone from where it was
+    Path(path).write_text("x")  # still there: it was not the path that moved
+    install(renamed)
+    with pytest.raises(PathsRemainError):
+        rm_rf(path, max_retries=0)
+
+
+@pytest.mark.one_backend
+def test_policy_reports_what_explains_the_rest(tmp_path: Path, scripted) -> None:
+    install, _ = scripted
+    path = str(tmp_path / "t")
+    install(
+        [
+            (path, errno.ENOTEMPTY, "not empty"),
+            (path + "/a", errno.ENOTEMPTY, "not empty"),
+            (path + "/a/b/stuck", errno.EPERM, "stuck"),
+            (path + "/mnt", None, "a mount point"),
+        ]
+    )
+    with pytest.raises(PathsRemainError) as info:
+        rm_rf(path, max_retries=0)
+    assert info.value.paths == [path + "/a/b/stuck", path + "/mnt"]
+    assert info.value.failures[1] == (path + "/mnt", None, "a mount point")
 
 
 # --- the race ---------------------------------------------------------------------------------

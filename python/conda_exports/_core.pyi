@@ -36,7 +36,7 @@ __all__ = [
     "many_file_digests",
     "parse_repodata",
     "read_conda_meta",
-    "rm_rf",
+    "rm_rf_once",
     "split_spec",
     "version_key",
     "version_keys",
@@ -50,7 +50,7 @@ def version_keys(texts: list[str]) -> list[tuple[str, bytes] | None]: ...
 def box_fast(
     kwargs: dict[str, object], kinds: dict[str, int], tables: dict[str, dict[object, object]]
 ) -> tuple[dict[str, object], list[str]]: ...
-def rm_rf(path: str, max_retries: int = 5, trash: bool = True) -> None: ...
+def rm_rf_once(path: str, trash: bool) -> list[tuple[str, int | None, str]]: ...
 
 @final
 class RepodataStore:

@@ -3,6 +3,11 @@
 conda 25.1's ``rm_rf`` ignores ``max_retries`` and ``trash`` and silently returns when
 something is left; this one honours both and raises ``PathsRemainError`` (a
 ``CondaOSError``, hence an ``OSError``) listing what remains.
+
+The policy is here, once: how often and how long to retry, on which pass files are
+renamed to trash, what counts as removed and the error a user sees. A kernel
+(``_backend.remove.rm_rf_once``) removes a tree once and returns what remains, as
+``(path, errno, reason)``; it renames to trash only when asked.
 """
 
 from __future__ import annotations
@@ -10,9 +15,14 @@ from __future__ import annotations
 import fnmatch
 import os
 import sys
+import time
+from types import ModuleType
 
 from . import _backend
-from .exceptions import InvalidRemovePathError
+from .exceptions import InvalidRemovePathError, PathsRemainError
+
+#: The suffix a kernel gives a file it could not unlink, when asked to trash.
+TRASH_SUFFIX = ".conda_trash"
 
 #: conda's suffix for files it could not unlink, and for its temporary files.
 TRASH_PATTERNS = ("*.conda_trash*", "*.c~")
@@ -51,9 +61,48 @@ def rm_rf(path: str | os.PathLike[str], max_retries: int = 5, trash: bool = True
     if not 0 <= max_retries <= 1000:
         raise ValueError(f"max_retries must be between 0 and 1000, got {max_retries}")
     try:
-        _backend.remove.rm_rf(target, max_retries, bool(trash))
+        _remove(_backend.remove, target, max_retries, bool(trash))
     finally:
         _forget_linked_data(target)
+
+
+def _backoff(attempt: int) -> float:
+    """Seconds before retry ``attempt`` (0-based): 10 ms doubling, capped at 640 ms."""
+    return 0.010 * (1 << min(attempt, 6))
+
+
+def _remove(kernel: ModuleType, path: str, max_retries: int, trash: bool) -> None:
+    """Passes of ``kernel`` over the absolute ``path`` until nothing remains: ``1 + max_retries``
+    at most, the last one renaming files that cannot be unlinked to trash when ``trash``."""
+    if not os.path.basename(path):
+        raise InvalidRemovePathError(path, "refusing to remove a filesystem root or a path ending in '..'")
+    attempt = 0
+    while True:
+        last = attempt >= max_retries
+        failures = kernel.rm_rf_once(path, trash and last)
+        if not failures or (trash and last and _trashed(path, failures)):
+            return
+        if last:
+            raise PathsRemainError(path, _explaining(failures))
+        time.sleep(_backoff(attempt))
+        attempt += 1
+
+
+def _trashed(path: str, failures: list[tuple[str, int | None, str]]) -> bool:
+    """``path`` itself was renamed to trash: gone from where it was, which conda counts as removed."""
+    return len(failures) == 1 and failures[0][0] == path + TRASH_SUFFIX and not os.path.lexists(path)
+
+
+def _explaining(failures: list[tuple[str, int | None, str]]) -> list[tuple[str, int | None, str]]:
+    """The failures that say why: a directory that stays only because something below it
+    stays (the path walk reports both) is implied by that entry."""
+    ancestors: set[str] = set()
+    for failed, _, _ in failures:
+        parent = os.path.dirname(failed)
+        while parent not in ancestors and parent != failed:
+            ancestors.add(parent)
+            failed, parent = parent, os.path.dirname(parent)
+    return [f for f in failures if f[0] not in ancestors]
 
 
 #: conda 25.1's deprecated alias; ``conda_exports.move_to_trash`` warns on every read, as conda's does.

@@ -1,4 +1,9 @@
-"""Pure-Python ``rm_rf`` kernel, matching ``_core.rm_rf``: same guarantees, one thread.
+"""Pure-Python ``rm_rf`` kernel, matching ``_core.rm_rf_once``: one pass, same guarantees, one thread.
+
+``rm_rf_once(path, trash)`` removes ``path`` once and returns what remains as
+``(path, errno, reason)``; retrying, and what counts as removed, is
+``conda_exports.remove.rm_rf``'s. With ``trash`` a file that cannot be unlinked is
+renamed to ``<name>.conda_trash`` and reported under that name.
 
 Where the OS has directory descriptors (``os.open``/``os.unlink`` with ``dir_fd``), every
 step is relative to an open directory opened with ``O_NOFOLLOW | O_DIRECTORY``, so a
@@ -14,7 +19,6 @@ from __future__ import annotations
 import errno as _errno
 import os
 import stat
-import time
 
 TRASH_SUFFIX = ".conda_trash"
 MOUNT_POINT = "a mount point (another filesystem): rm_rf does not cross into it"
@@ -34,53 +38,38 @@ _DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLL
 _PARENT_FLAGS = getattr(os, "O_PATH", os.O_RDONLY) | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-def _backoff(attempt: int) -> float:
-    """Seconds before retry ``attempt`` (0-based): 10 ms doubling, capped at 640 ms."""
-    return 0.010 * (1 << min(attempt, 6))
+def rm_rf_once(path: str, trash: bool) -> list[tuple[str, int | None, str]]:
+    """Removes ``path`` once; returns ``(path, errno, reason)`` for what remains."""
+    if not os.path.basename(path):
+        # imported here: this module loads with the package, the exceptions only on use
+        from ..exceptions import InvalidRemovePathError
 
-
-def rm_rf(path: str, max_retries: int = 5, trash: bool = True) -> None:
-    """Removes ``path``; raises ``PathsRemainError`` listing what remains after every retry."""
-    # imported here: this module loads with the package, the exceptions only on use
-    from ..exceptions import InvalidRemovePathError, PathsRemainError
-
-    name = os.path.basename(path)
-    if not path:
-        raise InvalidRemovePathError(path, "empty path")
-    if not name or name in (".", ".."):
-        raise InvalidRemovePathError(path, "refusing to remove a filesystem root or a path ending in '..'")
-    attempt = 0
-    while True:
-        last = attempt >= max_retries
-        failures = _remove_once(path, trash and last)
-        if not failures:
-            return
-        if last:
-            raise PathsRemainError(path, failures)
-        time.sleep(_backoff(attempt))
-        attempt += 1
-
-
-def _remove_once(path: str, trash: bool) -> list[tuple[str, int | None, str]]:
+        raise InvalidRemovePathError(path, "no parent directory")
     if _FD_BASED:
         return _FdPass(trash).run(path)
     return _PathPass(trash).run(path)
 
 
-class _FdPass:
-    """One pass over a tree through directory descriptors."""
+class _Pass:
+    """What one pass found remaining."""
 
     def __init__(self, trash: bool) -> None:
         self.trash = trash
-        self.dev = -1
         self.failures: list[tuple[str, int | None, str]] = []
 
     def fail(self, path: str, err: OSError | None = None, reason: str = "") -> bool:
+        """Records that ``path`` remains, because of ``err`` or ``reason``; returns False."""
         if err is not None:
             self.failures.append((path, err.errno, err.strerror or str(err)))
         else:
             self.failures.append((path, None, reason))
         return False
+
+
+class _FdPass(_Pass):
+    """One pass over a tree through directory descriptors."""
+
+    dev = -1  # the device of the path: directories on another one are not entered
 
     def run(self, path: str) -> list[tuple[str, int | None, str]]:
         parent, name = os.path.split(path)
@@ -89,30 +78,28 @@ class _FdPass:
         except (FileNotFoundError, NotADirectoryError):
             return []
         except OSError as exc:
-            return [(path, exc.errno, exc.strerror or str(exc))]
+            self.fail(path, exc)
+            return self.failures
         try:
             try:
                 st = os.stat(name, dir_fd=pfd, follow_symlinks=False)
             except FileNotFoundError:
                 return []
             except OSError as exc:
-                return [(path, exc.errno, exc.strerror or str(exc))]
+                self.fail(path, exc)
+                return self.failures
             self.dev = st.st_dev
+            # A non-directory is unlinked here; one that turns out to be a directory after
+            # all (it was swapped) is removed as a tree.
             if stat.S_ISDIR(st.st_mode) or self.unlink_entry(pfd, parent, name) is None:
                 self.remove_dir(pfd, parent, name)
-            failures = self.failures
-            if not stat.S_ISDIR(st.st_mode) and len(failures) == 1 and self.trash and failures[0][0] != path:
-                # The path itself was renamed to trash: gone from where it was, as conda counts it.
-                try:
-                    os.stat(name, dir_fd=pfd, follow_symlinks=False)
-                except OSError:
-                    failures.clear()
-            return failures
+            return self.failures
         finally:
             os.close(pfd)
 
     def undeletable(self, dfd: int, dpath: str, name: str, err: OSError) -> bool:
-        """A non-directory that cannot be unlinked: renamed to trash on the last pass."""
+        """A non-directory that cannot be unlinked: renamed to trash when asked, and reported
+        under the name it has now."""
         if self.trash:
             try:
                 os.rename(name, name + TRASH_SUFFIX, src_dir_fd=dfd, dst_dir_fd=dfd)
@@ -273,12 +260,9 @@ class _FdPass:
                 os.close(frame[0])
 
 
-class _PathPass:
-    """One pass by path, for systems without directory descriptors (Windows)."""
-
-    def __init__(self, trash: bool) -> None:
-        self.trash = trash
-        self.failures: list[tuple[str, int | None, str]] = []
+class _PathPass(_Pass):
+    """One pass by path, for systems without directory descriptors (Windows). A directory
+    that stays only because something below it does is reported too."""
 
     def remove_leaf(self, path: str, st: os.stat_result) -> None:
         def attempt() -> None:
@@ -311,7 +295,7 @@ class _PathPass:
                     shown = path + TRASH_SUFFIX
                 except OSError:
                     pass
-            self.failures.append((shown, exc.errno, exc.strerror or str(exc)))
+            self.fail(shown, exc)
 
     def run(self, path: str) -> list[tuple[str, int | None, str]]:
         try:
@@ -319,11 +303,10 @@ class _PathPass:
         except FileNotFoundError:
             return []
         except OSError as exc:
-            return [(path, exc.errno, exc.strerror or str(exc))]
+            self.fail(path, exc)
+            return self.failures
         if not _is_real_dir(st):
             self.remove_leaf(path, st)
-            if len(self.failures) == 1 and self.failures[0][0] != path and not os.path.lexists(path):
-                return []
             return self.failures
         stack: list[tuple[str, bool]] = [(path, False)]
         while stack:
@@ -334,7 +317,7 @@ class _PathPass:
                 except FileNotFoundError:
                     pass
                 except OSError as exc:
-                    self.failures.append((directory, exc.errno, exc.strerror or str(exc)))
+                    self.fail(directory, exc)
                 continue
             try:
                 os.chmod(directory, stat.S_IMODE(os.lstat(directory).st_mode) | stat.S_IWRITE)
@@ -342,7 +325,7 @@ class _PathPass:
             except FileNotFoundError:
                 continue
             except OSError as exc:
-                self.failures.append((directory, exc.errno, exc.strerror or str(exc)))
+                self.fail(directory, exc)
                 continue
             stack.append((directory, True))
             for entry in entries:
@@ -351,15 +334,13 @@ class _PathPass:
                 except FileNotFoundError:
                     continue
                 except OSError as exc:
-                    self.failures.append((entry.path, exc.errno, exc.strerror or str(exc)))
+                    self.fail(entry.path, exc)
                     continue
                 if _is_real_dir(est):
                     stack.append((entry.path, False))
                 else:
                     self.remove_leaf(entry.path, est)
-        leaves = [f[0] for f in self.failures]
-        kept = [f for f in self.failures if not any(o != f[0] and o.startswith(f[0] + os.sep) for o in leaves)]
-        return kept
+        return self.failures
 
 
 def _is_real_dir(st: os.stat_result) -> bool:
