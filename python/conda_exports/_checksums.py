@@ -16,7 +16,8 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any
 
-from .hashing import ALGORITHMS, hash_file
+from .constants import HASH_ALGORITHMS as ALGORITHMS
+from .hashing import hash_file
 
 PROG = "conda-exports hash"
 _TAGS = {"md5": "MD5", "sha256": "SHA256", "blake3": "BLAKE3"}

@@ -13,10 +13,13 @@ import re
 from functools import lru_cache
 from os.path import abspath, expanduser
 from os.path import split as _split_path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlparse as _stdlib_urlparse
 
-from .constants import PACKAGE_EXTENSIONS  # re-exported: the models import it from here
+from .constants import PACKAGE_EXTENSIONS as PACKAGE_EXTENSIONS  # re-exported: the models import it from here
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeGuard  # typing's from Python 3.10
 
 FILE_SCHEME = "file://"
 #: conda's extensions that ``strip_pkg_extension`` recognises.
@@ -116,7 +119,7 @@ def urlparse(url: str) -> Url:
     )
 
 
-def is_url(url: object) -> bool:
+def is_url(url: object) -> TypeGuard[str]:
     """True for a non-empty string that parses with a scheme; unparseable text is not a URL."""
     if isinstance(url, str) and url:
         try:

@@ -49,7 +49,8 @@ def hash_file(path: StrPath, algorithm: str = "sha256") -> str:
     process is rewriting it) raises ``PathOSError`` ("file changed size while it was
     hashed"); so may one that grows while a large file is hashed in parallel.
     """
-    return _backend.hashing.file_digests(_path(path), [_algorithm(algorithm)])[0]
+    digests: list[str] = _backend.hashing.file_digests(_path(path), [_algorithm(algorithm)])
+    return digests[0]
 
 
 def hash_files(paths: Iterable[StrPath], algorithm: str = "sha256") -> list[str]:
@@ -61,7 +62,8 @@ def hash_files(paths: Iterable[StrPath], algorithm: str = "sha256") -> list[str]
     algorithm = _algorithm(algorithm)
     if isinstance(paths, (str, bytes, os.PathLike)):
         raise TypeError("hash_files takes an iterable of paths, not a single path")
-    return _backend.hashing.many_file_digests([_path(p) for p in paths], algorithm)
+    digests: list[str] = _backend.hashing.many_file_digests([_path(p) for p in paths], algorithm)
+    return digests
 
 
 def md5_file(path: StrPath) -> str:
@@ -137,6 +139,7 @@ def verify(
     path = _path(path)
     if sha256 is None and md5 is None and size is None:
         expected = cached_package_expectations(path)
+        # JSON values, checked below as the caller's are (_expected_hex, _expected_size)
         sha256 = expected.get("sha256")  # type: ignore[assignment]
         md5 = expected.get("md5")  # type: ignore[assignment]
         size = expected.get("size")  # type: ignore[assignment]

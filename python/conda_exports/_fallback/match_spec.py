@@ -136,7 +136,7 @@ def _is_regex(text: str) -> bool:
     return text.startswith("^") and text.endswith("$")
 
 
-def split_spec(text: str) -> tuple | None:
+def split_spec(text: str) -> tuple[str, str | None, str | None, str | None, list[tuple[str, str]], bool] | None:
     """``(name, version, build, channel, brackets, checked)`` of a spec string, or None."""
     if text.endswith("@"):
         return None
@@ -151,7 +151,8 @@ def split_spec(text: str) -> tuple | None:
     text = text.split(" if ", 1)[0]
     if text.endswith(PACKAGE_EXTENSIONS):
         return None
-    brackets: list[tuple[str, str]] | None = []
+    brackets: list[tuple[str, str]] | None
+    brackets = []  # assigned apart from the declaration, so mypy narrows it to the list
     span = last_group(text, "[", "]")
     if span is not None:
         group = text[span[0] : span[1]]

@@ -22,7 +22,18 @@ from .._url import PACKAGE_EXTENSIONS as _PACKAGE_EXTENSIONS
 from ..exceptions import InvalidMatchSpec
 from ._spec_matchers import _CACHE_LIMIT, _channel, _parse_channel
 
-_PARSE_CACHE: dict[str, dict] = {}
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Optional
+
+    #: A spec string's parts, as the kernel's ``split_spec`` gives them: name, version, build,
+    #: channel text, bracket items, and whether the matchers are known to build cleanly.
+    SpecParts = tuple[str, Optional[str], Optional[str], Optional[str], Iterable[tuple[str, str]], bool]
+
+#: A spec's fields as MatchSpec's keyword arguments: strings, a tuple of features for
+#: ``feature@``, and ``_original_spec_str``.
+_PARSE_CACHE: dict[str, dict[str, object]] = {}
 
 # conda's is_url: a lower-case scheme of up to 12 letters and digits, and a URL the
 # standard parser reads (a non-numeric port makes it a path)
@@ -52,7 +63,7 @@ def _split_dist_name(filename: str, original: str) -> tuple[str, str, str]:
     return parts[0], parts[1], parts[2]
 
 
-def _parse_package_file(spec: str) -> dict:
+def _parse_package_file(spec: str) -> dict[str, object]:
     if not _is_url(spec):
         try:
             path = os.path.abspath(os.path.expanduser(os.path.expandvars(spec)))
@@ -73,7 +84,7 @@ def _parse_package_file(spec: str) -> dict:
                 path = (netloc if netloc.startswith("\\\\") else "//" + netloc) + path
         return {"name": "*", "fn": path.replace("\\", "/").rsplit("/", 1)[-1], "url": spec}
     filename = chn.package_filename or ""
-    fields: dict = {"channel": chn.canonical_name, "subdir": chn.subdir}
+    fields: dict[str, object] = {"channel": chn.canonical_name, "subdir": chn.subdir}
     fields.update(zip(("name", "version", "build"), _split_dist_name(filename, spec)))
     fields["fn"] = filename
     fields["url"] = spec
@@ -101,12 +112,12 @@ def _key_values(text: str, original: str) -> dict[str, str]:
     return dict(items)
 
 
-def _fields(parts: tuple, original: str) -> dict:
+def _fields(parts: SpecParts, original: str) -> dict[str, object]:
     """The field values of a spec string from the kernel's parts."""
     name, version, build, prefix, items, _ = parts
     brackets = dict(items)
     channel, subdir = _channel_and_subdir(prefix, brackets)
-    components: dict = {"name": name}
+    components: dict[str, object] = {"name": name}
     found = (("channel", channel), ("subdir", subdir), ("version", version), ("build", build))
     components.update((field, value) for field, value in found if value is not None)
     if "name" in brackets:
@@ -122,7 +133,7 @@ def _fields(parts: tuple, original: str) -> dict:
     return components
 
 
-def _general(spec_str: str) -> dict:
+def _general(spec_str: str) -> dict[str, object]:
     """conda's ``_parse_spec_str``, step by step (each step one linear pass), errors included."""
     original = spec_str
     if spec_str.endswith("@"):  # legacy form "feature@"
@@ -166,7 +177,7 @@ def _general(spec_str: str) -> dict:
     return _fields((name, version, build, prefix, brackets.items(), False), original)
 
 
-def _parse_spec_str(spec_str: str) -> dict:
+def _parse_spec_str(spec_str: str) -> dict[str, object]:
     """Splits a spec string into field values (strings), as conda's parser does."""
     cached = _PARSE_CACHE.get(spec_str)
     if cached is not None:

@@ -15,6 +15,8 @@ from ..exceptions import InvalidMatchSpec, InvalidSpec
 from .channel import Channel
 from .version import BuildNumberMatch, VersionSpec
 
+TYPE_CHECKING = False
+
 _CACHE_LIMIT = 1 << 17
 
 # ---------------------------------------------------------------------------
@@ -64,8 +66,12 @@ class _Matcher:
     def __init__(self, value: object) -> None:
         self._raw_value = value
 
+    if TYPE_CHECKING:  # every subclass has one
+
+        def match(self, other: object) -> bool: ...
+
     def matches(self, value: object) -> bool:
-        return self.match(value)  # type: ignore[attr-defined]
+        return self.match(value)
 
     @property
     def raw_value(self) -> object:
@@ -84,7 +90,7 @@ class _Matcher:
         # a TypeError for values that are not strings (Channels, feature sets): the caller
         # then joins the str() of both matchers, as conda does
         # sorted: conda joins a set, in an order that depends on PYTHONHASHSEED
-        return "|".join(sorted({self.raw_value, other.raw_value}))  # type: ignore[type-var]
+        return "|".join(sorted({self.raw_value, other.raw_value}))  # type: ignore[arg-type]
 
     def __str__(self) -> str:
         return str(self._raw_value)
@@ -101,7 +107,7 @@ class _Matcher:
 
 def _value_text(other: object) -> str:
     raw = getattr(other, "_raw_value", None)
-    return str(other) if raw is None else raw  # type: ignore[return-value]
+    return str(other) if raw is None else raw
 
 
 class ExactStrMatch(_Matcher):
@@ -113,7 +119,7 @@ class ExactStrMatch(_Matcher):
         return self._raw_value == _value_text(other)
 
 
-def _glob(value: str) -> re.Pattern | None:
+def _glob(value: str) -> re.Pattern[str] | None:
     try:
         if value.startswith("^") and value.endswith("$"):
             return re.compile(value)
@@ -201,18 +207,19 @@ class CaseInsensitiveStrMatch(GlobLowerStrMatch):
         return self._raw_value == text
 
 
-def _feature_set(value: object) -> frozenset:
+def _feature_set(value: object) -> frozenset[str]:
     if not value:
         return frozenset()
     if isinstance(value, str):
         return frozenset(f for f in (p.strip() for p in value.replace(" ", ",").split(",")) if f)
-    return frozenset(f for f in (str(p).strip() for p in value) if f)  # type: ignore[attr-defined]
+    return frozenset(f for f in (str(p).strip() for p in value) if f)  # type: ignore[attr-defined]  # an iterable of features
 
 
 class FeatureMatch(_Matcher):
     """The same set of features (track_features, features), given as a list or a string."""
 
     __slots__ = ()
+    _raw_value: frozenset[str]
 
     def __init__(self, value: object) -> None:
         super().__init__(_feature_set(value))
@@ -221,10 +228,10 @@ class FeatureMatch(_Matcher):
         return self._raw_value == _feature_set(other)
 
     def __str__(self) -> str:
-        return " ".join(sorted(self._raw_value))  # type: ignore[call-overload]
+        return " ".join(sorted(self._raw_value))
 
     def __repr__(self) -> str:
-        return "[{}]".format(", ".join(f"'{k}'" for k in sorted(self._raw_value)))  # type: ignore[call-overload]
+        return "[{}]".format(", ".join(f"'{k}'" for k in sorted(self._raw_value)))
 
 
 class ChannelMatch(GlobStrMatch):
@@ -251,6 +258,7 @@ class ChannelMatch(GlobStrMatch):
         channel = raw if isinstance(raw, Channel) else Channel(raw)
         if self._re is not None:
             return self._re.match(channel.canonical_name) is not None
+        # no pattern: the value is a Channel (or, as conda allows, any object with a name)
         return self._raw_value.name in (channel.name, channel.canonical_name)  # type: ignore[attr-defined]
 
     @property
@@ -280,7 +288,7 @@ _IMPLEMENTORS: dict[str, type] = {
     for field in fields
 }
 
-_MATCHER_CACHE: dict[tuple, object] = {}
+_MATCHER_CACHE: dict[tuple[str, object], object] = {}
 _NOT_FIELDS = frozenset(("optional", "target", "_original_spec_str"))
 # keyword arguments that leave a parsed spec string's fields alone
 _FLAG_KWARGS = frozenset(("optional", "target"))
@@ -296,11 +304,12 @@ def _make_component(field: str, value: object) -> object:
     elif isinstance(value, Channel):
         # not cached: equal Channels may differ in subdir, and get_exact_value gives this one
         return ChannelMatch(value)
-    key = (field, value)
+    key: tuple[str, object] | None
+    key = (field, value)  # assigned apart from the declaration, so mypy narrows it to the tuple
     try:
         cached = _MATCHER_CACHE.get(key)
     except TypeError:  # an unhashable value (a list of features): no caching
-        key, cached = None, None  # type: ignore[assignment]
+        key, cached = None, None
     if cached is not None:
         return cached
     factory = _IMPLEMENTORS.get(field)

@@ -37,12 +37,23 @@ import sys
 
 # This module is imported with the package when the fallback is active, so ``re`` and the
 # exceptions (which import ``typing``) are loaded on first use, keeping the import cheap.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from re import Match
+    from typing import Union
+
+    #: An item of a version component: a number, ``post`` (infinity) or a string (``dev`` is ``DEV``).
+    Item = Union[int, float, str]
+    #: conda's parse of the version or the local part: a list of components, each a list of items.
+    Components = list[list[Item]]
+
 _INF = float("inf")
 _END = b"\x02"
 _MAX = 0xFFFFFFFF
 
 
-def _item(run: str) -> int | float | str:
+def _item(run: str) -> Item:
     if run.isdigit():
         return int(run)
     if run == "post":
@@ -55,7 +66,12 @@ def _item(run: str) -> int | float | str:
 class _Patterns:
     """The regular expressions, compiled on first use."""
 
-    valid = runs = numeric = None  # type: ignore[var-annotated]
+    # declared as what ``load`` makes them; None until then
+    valid: Callable[[str], Match[str] | None]
+    runs: Callable[[str], list[str]]
+    numeric: Callable[[str], Match[str] | None]
+    if not TYPE_CHECKING:
+        valid = runs = numeric = None
 
     @classmethod
     def load(cls) -> type[_Patterns]:
@@ -74,7 +90,7 @@ def _invalid(vstr: str, reason: str) -> Exception:
     return InvalidVersionSpec(vstr, reason)
 
 
-def parse(vstr: str) -> tuple[str, list, list]:
+def parse(vstr: str) -> tuple[str, Components, Components]:
     """conda's parse of a version: normalised text, version components, local components.
 
     Raises ``InvalidVersionSpec`` naming ``vstr`` with conda's reason.
@@ -83,10 +99,10 @@ def parse(vstr: str) -> tuple[str, list, list]:
     version = vstr.strip().lower()
     if not version:
         raise _invalid(vstr, "empty version string")
-    if valid(version) is None:  # type: ignore[misc]
+    if valid(version) is None:
         if "-" in version and "_" not in version:
             version = version.replace("-", "_")  # dashes are allowed when no underscore is used
-        if valid(version) is None:  # type: ignore[misc]
+        if valid(version) is None:
             raise _invalid(vstr, "invalid character(s)")
     norm = version
 
@@ -102,7 +118,7 @@ def parse(vstr: str) -> tuple[str, list, list]:
 
     local_split = epoch_split[-1].split("+")
     if len(local_split) == 1:
-        local_parts: list = []
+        local_parts: list[str] = []
     elif len(local_split) == 2:
         local_parts = local_split[1].replace("_", ".").split(".")
     else:
@@ -120,14 +136,14 @@ def parse(vstr: str) -> tuple[str, list, list]:
     return norm, _components(parts, vstr), _components(local_parts, vstr)
 
 
-def _components(parts: list, original: str) -> list:
-    out = []
+def _components(parts: list[str], original: str) -> Components:
+    out: Components = []
     findall = _Patterns.runs
     for part in parts:
-        runs = findall(part)  # type: ignore[misc]
+        runs = findall(part)
         if not runs:
             raise _invalid(original, "empty version component")
-        items = [_item(r) for r in runs]
+        items: list[Item] = [_item(r) for r in runs]
         if not part[0].isdigit():
             items.insert(0, 0)  # a leading letter gets a 0 before it: 1.1.a1 == 1.1.0a1
         out.append(items)
@@ -151,7 +167,7 @@ def _number(digits: str) -> bytes:
     return b"\xff" + n.to_bytes(4, "big") + digits.encode()
 
 
-def _sequence(parts: list, out: list, max_digits: int) -> bool:
+def _sequence(parts: list[str], out: list[bytes], max_digits: int) -> bool:
     """Appends the key of a sequence of components to ``out``; False when one is empty
     or has a digit run longer than ``max_digits`` (0: no limit)."""
     findall = _Patterns.runs
@@ -159,9 +175,9 @@ def _sequence(parts: list, out: list, max_digits: int) -> bool:
     for part in parts:
         if not part:
             return False
-        inner = []
+        inner: list[bytes] = []
         k = 0 if part[0] in _DIGITS else 1  # a leading letter gets a 0 before it
-        for run in findall(part):  # type: ignore[misc]
+        for run in findall(part):
             if run[0] in _DIGITS:
                 if max_digits and len(run) > max_digits:
                     return False
@@ -195,9 +211,9 @@ _POS0 = _POS + _MAX.to_bytes(4, "big")
 def key(vstr: str, max_digits: int) -> tuple[str, bytes] | None:
     patterns = _Patterns.load()
     text = vstr.strip().lower()
-    if patterns.numeric(text) is not None:  # type: ignore[misc]
+    if patterns.numeric(text) is not None:
         # fast path for plain dotted numbers: epoch 0, one number per component, no local part
-        out = []
+        out: list[bytes] = []
         zeros = 1  # the epoch
         for part in text.split("."):
             if max_digits and len(part) > max_digits:
@@ -211,11 +227,11 @@ def key(vstr: str, max_digits: int) -> tuple[str, bytes] | None:
         out.append(_END + _END)
         return text, b"".join(out)
     valid = patterns.valid
-    if valid(text) is None:  # type: ignore[misc]
+    if valid(text) is None:
         if "-" not in text or "_" in text:
             return None
         text = text.replace("-", "_")  # dashes are allowed when no underscore is used
-        if valid(text) is None:  # type: ignore[misc]
+        if valid(text) is None:
             return None
     epoch, bang, rest = text.partition("!")
     if not bang:

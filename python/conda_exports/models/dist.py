@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .._url import PACKAGE_EXTENSIONS, has_platform, is_url, join_url
 from ..exceptions import CondaError, RecordValidationError
@@ -75,7 +75,7 @@ _NULLABLE_FIELDS = {"channel", "base_url", "platform"}
 class _DistType(type):
     """``Dist(value)`` with one argument: parse (or convert) and cache by value, as conda does."""
 
-    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+    def __call__(cls, *args: Any, **kwargs: Any) -> Dist:
         if len(args) == 1 and not kwargs:
             value = args[0]
             cache = Dist._cache_
@@ -91,7 +91,8 @@ class _DistType(type):
                 dist = _dist_from_value(value)
             cache[value] = dist
             return dist
-        return super().__call__(*args, **kwargs)
+        made: Dist = super().__call__(*args, **kwargs)
+        return made
 
 
 _classes: dict[str, Any] = {}
@@ -171,7 +172,15 @@ def _check(name: str, value: Any) -> Any:
     return value
 
 
-class Dist(tuple, metaclass=_DistType):  # type: ignore[type-arg]
+if TYPE_CHECKING:
+    from typing import Optional
+
+    _DistTuple = tuple[Optional[str], str, str]  # (channel, dist_name, fmt)
+else:
+    _DistTuple = tuple
+
+
+class Dist(_DistTuple, metaclass=_DistType):
     """A package identified by ``channel::name-version-build`` (conda's legacy ``Dist``).
 
     The tuple items are ``(channel, dist_name, fmt)``, so hashing a Dist (get_index makes
@@ -179,9 +188,27 @@ class Dist(tuple, metaclass=_DistType):  # type: ignore[type-arg]
     instance dict. A Dist is therefore also a tuple (conda's is not).
     """
 
-    channel = property(itemgetter(0))
-    dist_name = property(itemgetter(1))
-    fmt = property(itemgetter(2))
+    if TYPE_CHECKING:
+
+        @property
+        def channel(self) -> str | None: ...
+        @property
+        def dist_name(self) -> str: ...
+        @property
+        def fmt(self) -> str: ...
+
+    else:
+        channel = property(itemgetter(0))
+        dist_name = property(itemgetter(1))
+        fmt = property(itemgetter(2))
+
+    # the instance dict's fields (written by _make, or by __getattr__ on first read)
+    name: str
+    version: str
+    build_string: str
+    build_number: int
+    base_url: str | None
+    platform: str | None
 
     _cache_: dict[Any, Dist] = {}
 
@@ -311,7 +338,7 @@ class Dist(tuple, metaclass=_DistType):  # type: ignore[type-arg]
         )
 
     @classmethod
-    def from_url(cls, url: str) -> Dist:
+    def from_url(cls, url: str | None) -> Dist:
         """A Dist from a package URL: channel and subdir come from the URL's path."""
         from .channel import Channel, _context
 
@@ -438,8 +465,8 @@ class Dist(tuple, metaclass=_DistType):  # type: ignore[type-arg]
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, self.__class__) and (self.channel, self.dist_name) == (
-            other.channel,  # type: ignore[attr-defined]
-            other.dist_name,  # type: ignore[attr-defined]
+            other.channel,
+            other.dist_name,
         )
 
     def __ne__(self, other: object) -> bool:
@@ -481,10 +508,11 @@ class Dist(tuple, metaclass=_DistType):  # type: ignore[type-arg]
     def startswith(self, match: str) -> bool:
         return self.dist_name.startswith(match)
 
-    def __contains__(self, item: str) -> bool:
+    def __contains__(self, item: object) -> bool:
         if isinstance(item, bytes):
             item = item.decode("utf-8")
-        return strip_extension(item) in self.__str__()
+        # a str or bytes; as in conda, anything else fails in strip_extension
+        return strip_extension(item) in self.__str__()  # type: ignore[arg-type]
 
 
 _DERIVED_FROM_NAME = frozenset(("name", "version", "build_string", "build_number", "base_url", "platform"))

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import _backend
 from .._url import PACKAGE_EXTENSIONS as _PACKAGE_EXTENSIONS
@@ -71,6 +71,9 @@ from ._spec_matchers import (
 )
 from .channel import Channel
 from .version import BuildNumberMatch, VersionSpec
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
 
 __all__ = ["MatchSpec"]
 
@@ -116,10 +119,10 @@ def _clear_caches() -> None:
 _backend.on_switch(_clear_caches)
 
 
-def _components_of(parts: tuple) -> dict:
+def _components_of(parts: tuple[str, str | None, str | None]) -> dict[str, Any]:
     """The matchers of a checked common-shape spec: ``(name, version, build)``."""
     name, version, build = parts
-    components = {"name": _str_component("name", name)}
+    components: dict[str, Any] = {"name": _str_component("name", name)}
     if version is not None:
         # VersionSpec keeps its own per-string cache: the same object _make_component gives
         components["version"] = VersionSpec(version)
@@ -172,7 +175,7 @@ class _DictRecord:
 
     __slots__ = ("_d",)
 
-    def __init__(self, d: Mapping) -> None:
+    def __init__(self, d: Mapping[str, Any]) -> None:
         self._d = d
 
     def __getattr__(self, field: str) -> object:
@@ -209,11 +212,11 @@ class MatchSpec:
 
     __slots__ = ("_components", "_parts", "_optional", "_target", "_original_spec_str", "_hash_key_")
     _components: dict[str, Any] | None
-    _parts: tuple | None
+    _parts: tuple[str, str | None, str | None] | None
     _optional: bool
     _target: Any
     _original_spec_str: str | None
-    _hash_key_: tuple | None
+    _hash_key_: tuple[frozenset[tuple[str, Any]], bool, Any] | None
 
     FIELD_NAMES = (
         "channel",
@@ -238,7 +241,7 @@ class MatchSpec:
             _check_configuration()
         if spec_arg.__class__ is str and not kwargs and cls is MatchSpec:
             # the common case first: a spec string seen before, or of a simple shape
-            cached = _SPEC_CACHE.get(spec_arg)  # type: ignore[arg-type]
+            cached = _SPEC_CACHE.get(spec_arg)
             if cached is not None:
                 return cached
             parts = _backend.match_spec.split_spec(spec_arg)
@@ -252,15 +255,15 @@ class MatchSpec:
                     try:
                         made._components = _components_of(parts[:3])
                     except InvalidSpec as exc:
-                        raise InvalidMatchSpec(spec_arg, details=exc) from exc  # type: ignore[arg-type]
+                        raise InvalidMatchSpec(spec_arg, details=exc) from exc  # type: ignore[arg-type]  # conda's: the error as details
                     made._parts = None
                 made._optional = False
                 made._target = None
-                made._original_spec_str = spec_arg  # type: ignore[assignment]
+                made._original_spec_str = spec_arg
                 made._hash_key_ = None
                 if len(_SPEC_CACHE) >= _CACHE_LIMIT:
                     _SPEC_CACHE.clear()
-                _SPEC_CACHE[spec_arg] = made  # type: ignore[index]
+                _SPEC_CACHE[spec_arg] = made
                 return made
         try:
             if not spec_arg:
@@ -304,10 +307,10 @@ class MatchSpec:
             text = f"{spec_arg}" if spec_arg else ""
             if kwargs:
                 text += " " + ", ".join(f"{k}={v}" for k, v in kwargs.items())
-            raise InvalidMatchSpec(text, details=exc) from exc  # type: ignore[arg-type]
+            raise InvalidMatchSpec(text, details=exc) from exc  # type: ignore[arg-type]  # conda's: the error as details
 
     @classmethod
-    def _create(cls, kwargs: Mapping) -> MatchSpec:
+    def _create(cls, kwargs: Mapping[str, Any]) -> MatchSpec:
         self = object.__new__(cls)
         self._optional = kwargs.get("optional", False)
         self._target = kwargs.get("target", None)
@@ -319,7 +322,7 @@ class MatchSpec:
                 components[k] = _make_component(k, v)
             elif k not in _NOT_FIELDS:
                 unknown = set(kwargs) - fields - _NOT_FIELDS
-                raise InvalidMatchSpec(self._original_spec_str, f"Cannot match on field(s): {unknown}")  # type: ignore[arg-type]
+                raise InvalidMatchSpec(self._original_spec_str, f"Cannot match on field(s): {unknown}")  # type: ignore[arg-type]  # may be None, as in conda
         self._components = components
         self._parts = None
         self._hash_key_ = None
@@ -329,13 +332,13 @@ class MatchSpec:
     def _match_components(self) -> dict[str, Any]:
         components = self._components
         if components is None:
-            components = self._components = _components_of(self._parts)  # type: ignore[arg-type]
+            components = self._components = _components_of(self._parts)  # type: ignore[arg-type]  # set when _components is not
         return components
 
     @classmethod
     def from_dist_str(cls, dist_str: str) -> MatchSpec:
         """The exact spec of a dist string ``[channel[/subdir]::]name-version-build[.ext]``."""
-        parts: dict = {}
+        parts: dict[str, str] = {}
         for ext in _PACKAGE_EXTENSIONS:
             if dist_str.endswith(ext):
                 dist_str = dist_str[: -len(ext)]
@@ -373,7 +376,7 @@ class MatchSpec:
 
     @property
     def name(self) -> str:
-        return self.get_exact_value("name") or "*"  # type: ignore[return-value]
+        return self.get_exact_value("name") or "*"  # type: ignore[return-value]  # a name matcher's is a str
 
     @property
     def version(self) -> VersionSpec | None:
@@ -447,7 +450,7 @@ class MatchSpec:
     def _to_filename_do_not_use(self) -> str | None:
         fn = self.get_exact_value("fn")
         if fn:
-            return fn  # type: ignore[return-value]
+            return fn  # type: ignore[return-value]  # an fn matcher's exact value is a str
         values = tuple(self.get_exact_value(x) for x in ("name", "version", "build"))
         if any(v is None for v in values):
             return None
@@ -541,7 +544,7 @@ class MatchSpec:
     # -- identity -----------------------------------------------------------
 
     @property
-    def _hash_key(self) -> tuple:
+    def _hash_key(self) -> tuple[frozenset[tuple[str, Any]], bool, Any]:
         key = self._hash_key_
         if key is None:
             key = self._hash_key_ = (frozenset(self._match_components.items()), self._optional, self._target)
@@ -558,7 +561,7 @@ class MatchSpec:
     def __hash__(self) -> int:
         return hash(self._hash_key)
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[Callable[..., MatchSpec], tuple[dict[str, Any], bool, Any, str | None]]:
         kwargs = {
             k: v.raw_value if not isinstance(v, VersionSpec) else v.spec for k, v in self._match_components.items()
         }
@@ -567,16 +570,16 @@ class MatchSpec:
     # -- combining ----------------------------------------------------------
 
     @classmethod
-    def merge(cls, match_specs: object, union: bool = False) -> tuple:
+    def merge(cls, match_specs: Iterable[object], union: bool = False) -> tuple[MatchSpec, ...]:
         """Combines specs per package name (all conditions, or any with ``union``)."""
-        specs = sorted((cls(s) for s in match_specs if s), key=str)  # type: ignore[attr-defined]
-        groups: dict = {}
+        specs = sorted((cls(s) for s in match_specs if s), key=str)
+        groups: dict[str | None, list[MatchSpec]] = {}
         for s in specs:
             groups.setdefault(s.name, []).append(s)
         unmergeable = groups.pop("*", []) + groups.pop(None, [])
-        merged = []
+        merged: list[MatchSpec] = []
         for group in groups.values():
-            by_optional: dict = {}
+            by_optional: dict[bool, list[MatchSpec]] = {}
             for s in group:
                 by_optional.setdefault(s.optional, []).append(s)
             for sub in by_optional.values():
@@ -590,13 +593,13 @@ class MatchSpec:
         return (*merged, *unmergeable)
 
     @classmethod
-    def union(cls, match_specs: object) -> tuple:
+    def union(cls, match_specs: Iterable[object]) -> tuple[MatchSpec, ...]:
         return cls.merge(match_specs, union=True)
 
     def _merge(self, other: MatchSpec, union: bool = False) -> MatchSpec:
         if self.optional != other.optional or self.target != other.target:
             raise ValueError(f"Incompatible MatchSpec merge:  - {self}\n  - {other}")
-        final: dict = {}
+        final: dict[str, object] = {}
         mine, theirs = self._match_components, other._match_components
         # conda walks a set of the field names (an order that depends on PYTHONHASHSEED,
         # seen only in error messages); here: this spec's fields, then the other's
@@ -617,5 +620,5 @@ class MatchSpec:
         return self.__class__(optional=self.optional, target=self.target, **final)
 
 
-def _rebuild(kwargs: dict, optional: bool, target: object, original: str | None) -> MatchSpec:
+def _rebuild(kwargs: dict[str, Any], optional: bool, target: object, original: str | None) -> MatchSpec:
     return MatchSpec(optional=optional, target=target, _original_spec_str=original, **kwargs)

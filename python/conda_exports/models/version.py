@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .. import _backend
 from ..exceptions import InvalidVersionSpec
 from ._version_grammar import checked_key as _checked_key
 from ._version_grammar import parse as _parse
+
+if TYPE_CHECKING:
+    from ._version_grammar import Components
 
 __all__ = [
     "BuildNumberMatch",
@@ -56,7 +59,7 @@ def _fallback_key(vstr: str) -> tuple[str, bytes]:
     return _checked_key(vstr)
 
 
-def _padded_equal(a: list, b: list) -> bool:
+def _padded_equal(a: Components, b: Components) -> bool:
     """conda's equality of two component lists, missing parts being zeros."""
     for i in range(max(len(a), len(b))):
         ca = a[i] if i < len(a) else ()
@@ -79,7 +82,7 @@ class VersionOrder:
     __slots__ = ("norm_version", "_key", "_parts", "__weakref__")
     norm_version: str
     _key: bytes
-    _parts: tuple[list, list]
+    _parts: tuple[Components, Components]
     fillvalue = 0
 
     _cache_: dict[str, VersionOrder] = {}
@@ -116,7 +119,7 @@ class VersionOrder:
                 cache[s] = self
         return [cache[s] if s.__class__ is str and s in cache else cls(s) for s in strings]
 
-    def _parsed(self) -> tuple[list, list]:
+    def _parsed(self) -> tuple[Components, Components]:
         try:
             return self._parts
         except AttributeError:
@@ -125,16 +128,16 @@ class VersionOrder:
             return parts
 
     @property
-    def version(self) -> list:
+    def version(self) -> Components:
         """conda's component lists of the version part, epoch first: ``1.2a`` -> ``[[0], [1], [2, 'a']]``."""
         return self._parsed()[0]
 
     @property
-    def local(self) -> list:
+    def local(self) -> Components:
         """conda's component lists of the local part (after ``+``)."""
         return self._parsed()[1]
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[type[VersionOrder], tuple[str]]:
         return (VersionOrder, (self.norm_version,))
 
     def __str__(self) -> str:
@@ -148,7 +151,7 @@ class VersionOrder:
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is VersionOrder or isinstance(other, VersionOrder):
-            return self._key == other._key  # type: ignore[attr-defined]
+            return self._key == other._key
         return False
 
     def __ne__(self, other: object) -> bool:
@@ -228,7 +231,7 @@ def ver_eval(vtest: str, spec: str) -> bool:
 _TOKENS = re.compile(r"\s*\^[^$]*[$]|\s*[()|,]|[^()|,]+")
 
 
-def _join(op: str, left: object, right: object) -> tuple:
+def _join(op: str, left: object, right: object) -> tuple[object, ...]:
     """``op`` applied to two subtrees, flattening children that use the same operator."""
     lhs = left[1:] if isinstance(left, tuple) and left[0] == op else (left,)
     rhs = right[1:] if isinstance(right, tuple) and right[0] == op else (right,)
@@ -243,7 +246,7 @@ def treeify(spec_str: str) -> object:
     """Parses an and/or version expression into a tuple tree; ``,`` binds tighter than ``|``."""
     if not isinstance(spec_str, str):
         raise TypeError(f"version spec must be a str, not {type(spec_str).__name__}")
-    operands: list = []
+    operands: list[object] = []
     pending: list[str] = []  # operators and open parentheses not applied yet
 
     def collapse(barriers: str) -> None:
@@ -279,7 +282,7 @@ def treeify(spec_str: str) -> object:
 def untreeify(spec: object, _inand: bool = False, depth: int = 0) -> str:
     """The string form of a tree from ``treeify`` (parenthesised as conda writes it)."""
     if not isinstance(spec, tuple):
-        return spec  # type: ignore[return-value]
+        return spec  # type: ignore[return-value]  # a leaf of the tree: a str
     if spec[0] == "|":
         text = "|".join(untreeify(s, depth=depth + 1) for s in spec[1:])
         return f"({text})" if _inand or depth > 0 else text
@@ -298,7 +301,7 @@ _OPERATOR_START = frozenset("=<>!~")
 _ALWAYS, _ANY, _ALL, _REGEX, _OP, _PREFIX, _EXACT = range(7)
 
 
-def _compile(pattern: str, spec: str) -> re.Pattern:
+def _compile(pattern: str, spec: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern)
     except re.error as exc:  # conda lets re.error escape; we name the spec instead
@@ -333,13 +336,13 @@ class _BaseSpec:
     """What VersionSpec and BuildNumberMatch share: spec text, exactness, equality."""
 
     __slots__ = ("spec_str", "_is_exact", "_kind", "_op", "matcher_vo", "regex", "tup")
-    spec_str: Any
+    spec_str: str | int  # an int only for a BuildNumberMatch of a number
     _is_exact: bool
     _kind: int
     _op: str | None
     matcher_vo: VersionOrder | None
-    regex: re.Pattern | None
-    tup: tuple
+    regex: re.Pattern[str] | None
+    tup: tuple[_BaseSpec, ...]
 
     @property
     def spec(self) -> object:
@@ -357,10 +360,11 @@ class _BaseSpec:
         return (self._is_exact and self.spec_str) or None
 
     def __eq__(self, other: object) -> bool:
+        other_spec: object
         try:
-            other_spec = other.spec  # type: ignore[attr-defined]
+            other_spec = other.spec  # type: ignore[attr-defined]  # duck-typed: any object with a .spec
         except AttributeError:
-            other_spec = self.__class__(other).spec  # type: ignore[call-arg]
+            other_spec = self.__class__(other).spec  # type: ignore[call-arg]  # the subclasses' __new__ takes it
         return self.spec == other_spec
 
     def __ne__(self, other: object) -> bool:
@@ -375,7 +379,7 @@ class _BaseSpec:
     def __repr__(self) -> str:
         return f"{self.__class__.__name__}('{self.spec_str}')"
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[type[_BaseSpec], tuple[str | int]]:
         return (self.__class__, (self.spec_str,))
 
     def _init_slots(self) -> None:
@@ -387,7 +391,7 @@ class _BaseSpec:
     def match(self, value: object) -> bool:
         kind = self._kind
         if kind == _OP:
-            return _compare(self._op, VersionOrder(str(value)), self.matcher_vo)  # type: ignore[arg-type]
+            return _compare(self._op, VersionOrder(str(value)), self.matcher_vo)  # type: ignore[arg-type]  # _OP: _op and matcher_vo are set
         if kind == _PREFIX:
             return VersionOrder(str(value)).startswith(self.matcher_vo)
         if kind == _ALWAYS:
@@ -397,7 +401,7 @@ class _BaseSpec:
         if kind == _ALL:
             return all(s.match(value) for s in self.tup)
         if kind == _REGEX:
-            return self.regex.match(value if isinstance(value, str) else str(value)) is not None  # type: ignore[union-attr]
+            return self.regex.match(value if isinstance(value, str) else str(value)) is not None  # type: ignore[union-attr]  # _REGEX: regex is set
         return self.spec_str == value
 
 
@@ -405,6 +409,7 @@ class VersionSpec(_BaseSpec):
     """A version constraint such as ``>=1.2,<2|3.*``; ``.match(version_str)`` tests one version."""
 
     __slots__ = ()
+    spec_str: str
     _cache_: dict[str, VersionSpec] = {}
 
     def __new__(cls, vspec: object) -> VersionSpec:
@@ -425,7 +430,7 @@ class VersionSpec(_BaseSpec):
             cache = cls._cache_
             if len(cache) >= _CACHE_LIMIT:
                 cache.clear()
-            cache[vspec] = self  # type: ignore[index]
+            cache[vspec] = self  # type: ignore[index]  # is_str: vspec is a str
         return self
 
     def _build(self, vspec: object) -> None:
@@ -574,7 +579,7 @@ class BuildNumberMatch(_BaseSpec):
 
     def _build(self, vspec: object) -> None:
         try:
-            number = int(vspec)  # type: ignore[call-overload]
+            number = int(vspec)  # type: ignore[call-overload]  # int() is tried on any value
         except (ValueError, TypeError):
             pass
         else:
@@ -608,9 +613,9 @@ class BuildNumberMatch(_BaseSpec):
             self._is_exact = True
 
     @property
-    def exact_value(self) -> int | None:  # type: ignore[override]
+    def exact_value(self) -> int | None:
         try:
-            return int(self.spec_str)  # type: ignore[call-overload]
+            return int(self.spec_str)
         except ValueError:
             return None
 
@@ -623,7 +628,8 @@ class BuildNumberMatch(_BaseSpec):
         """conda joins the two raw values: strings in a seed-dependent order (sorted here), and
         a number fails with conda's TypeError (MatchSpec's merge catches it and writes ``a|b``)."""
         options = {self.raw_value, other.raw_value}
-        return "|".join(sorted(options, key=lambda o: (isinstance(o, str), str(o))))
+        # a number among them raises conda's TypeError in join, on purpose
+        return "|".join(sorted(options, key=lambda o: (isinstance(o, str), str(o))))  # type: ignore[arg-type]
 
     def __repr__(self) -> str:
         return str(self.spec_str)
