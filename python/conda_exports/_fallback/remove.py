@@ -20,6 +20,10 @@ import errno as _errno
 import os
 import stat
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 TRASH_SUFFIX = ".conda_trash"
 MOUNT_POINT = "a mount point (another filesystem): rm_rf does not cross into it"
 CHANGED_TYPE = "changed type during removal"
@@ -230,7 +234,7 @@ class _FdPass(_Pass):
             return fd
         path = os.path.join(ppath, name)
         # frame: [fd, path, name, pending subdirectories, everything removed so far]
-        stack: list[list] = []
+        stack: list[list[Any]] = []
         try:
             subdirs, ok = self.clear_files(fd, path)
             stack.append([fd, path, name, subdirs, ok])
@@ -269,7 +273,7 @@ class _PathPass(_Pass):
             try:
                 os.unlink(path)
             except OSError:
-                if stat.S_ISLNK(st.st_mode) or getattr(st, "st_reparse_tag", 0):
+                if stat.S_ISLNK(st.st_mode) or bool(getattr(st, "st_reparse_tag", False)):
                     os.rmdir(path)  # a directory symlink or junction
                 else:
                     raise
