@@ -201,3 +201,31 @@ def test_index_of_a_bad_channel_is_an_error(tmp_path: Path, capsys: pytest.Captu
     (tmp_path / "noarch" / "repodata.json").write_text("{not json")
     assert main(["index", str(tmp_path)]) == 2
     assert "repodata" in capsys.readouterr().err
+
+
+def test_long_work_shows_a_bar_on_a_terminal_only(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import time
+
+    from conda_exports import cli
+
+    monkeypatch.setattr(cli, "_PROGRESS_AFTER", 0.05)
+
+    def slow() -> str:
+        time.sleep(0.4)
+        return "done"
+
+    assert cli._with_progress("working", slow) == "done"
+    assert capsys.readouterr().err == ""  # not a terminal: no bar
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert cli._with_progress("working", slow) == "done"
+    assert "working" in capsys.readouterr().err
+    assert cli._with_progress("quick", lambda: 1) == 1
+    assert "quick" not in capsys.readouterr().err  # over before the bar would appear
+
+    def failing() -> None:
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError, match="boom"):
+        cli._with_progress("failing", failing)

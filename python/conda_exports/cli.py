@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Sequence
+from functools import partial
+from typing import Any, Callable, Sequence, TypeVar
 
 from . import __version__, _backend
 from .exceptions import CondaError
+
+T = TypeVar("T")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -132,13 +135,48 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+#: Work that lasts longer than this shows a progress bar (on a terminal only).
+_PROGRESS_AFTER = 0.5
+
+
+def _with_progress(description: str, work: Callable[[], T]) -> T:
+    """``work()``, with a tqdm bar on stderr that appears when it lasts over half a second and
+    stderr is a terminal (the kernels report no steps, so the bar shows the time it has taken)."""
+    if not sys.stderr.isatty():
+        return work()
+    import threading
+
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, work()))
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
+            outcome.append((False, exc))
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(_PROGRESS_AFTER)
+    if worker.is_alive():
+        from tqdm import tqdm  # type: ignore[import-untyped,unused-ignore]
+
+        with tqdm(desc=description, file=sys.stderr, leave=False, bar_format="{desc}: {elapsed}") as bar:
+            while worker.is_alive():
+                worker.join(0.1)
+                bar.refresh()
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value  # type: ignore[no-any-return]
+
+
 def _rm(args: argparse.Namespace) -> int:
     from .remove import rm_rf
 
     status = 0
     for path in args.paths:
         try:
-            rm_rf(path, max_retries=args.max_retries, trash=args.trash)
+            _with_progress(f"removing {path}", partial(rm_rf, path, max_retries=args.max_retries, trash=args.trash))
         except (CondaError, OSError, ValueError, TypeError) as exc:
             _error("rm", exc)
             status = 1
@@ -157,7 +195,9 @@ def _doctor(args: argparse.Namespace) -> int:
     from .prefix import verify_prefix
 
     _environment(args.prefix)
-    report = verify_prefix(args.prefix, check_sha256=not args.no_sha256)
+    report = _with_progress(
+        f"checking {args.prefix}", lambda: verify_prefix(args.prefix, check_sha256=not args.no_sha256)
+    )
     if not report:
         print(f"{args.prefix}: no altered files")
         return 0
