@@ -19,6 +19,7 @@ import time
 from types import ModuleType
 
 from . import _backend
+from ._paths import text_path
 from .exceptions import InvalidRemovePathError, PathsRemainError
 
 #: The suffix a kernel gives a file it could not unlink, when asked to trash.
@@ -31,14 +32,8 @@ _TRASH_SKIP_DIRS = frozenset({"envs", "pkgs"})
 
 
 def _absolute(path: object) -> str:
-    """The absolute text path of ``path`` (str or os.PathLike[str]); rejects bytes and NUL."""
-    if isinstance(path, bytes) or not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"expected a path (str or os.PathLike[str]), not {type(path).__name__}")
-    text = os.fspath(path)
-    if not isinstance(text, str):
-        raise TypeError(f"expected a path (str or os.PathLike[str]), not a path of {type(text).__name__}")
-    if "\0" in text:
-        raise ValueError(f"embedded null byte in path {text!r}")
+    """The absolute text path of ``path``, under the package's rule for paths (``text_path``)."""
+    text = text_path(path)
     if not text:
         raise InvalidRemovePathError(text, "empty path (conda would remove the current directory)")
     return os.path.abspath(text)

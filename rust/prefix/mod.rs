@@ -2,9 +2,6 @@
 //! its top-level fields, the small ones decoded, the large ones (`files`, `paths_data`)
 //! kept as text until they are read, and the checks of `verify_prefix`.
 
-pub mod python;
-pub mod verify;
-
 use std::borrow::Cow;
 use std::fmt;
 use std::io;
@@ -16,6 +13,35 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde_json::value::RawValue;
 
 use crate::repodata::json::{Val, ValSeed};
+
+/// The visit methods of a visitor for every JSON scalar, each answering `$value`: the
+/// shapes a visitor is not looking for.
+macro_rules! scalars_are {
+    ($value:expr) => {
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+    };
+}
+
+// after the macro, which the submodules use
+pub mod python;
+pub mod verify;
 
 /// The fields kept as text when their shape is one conda takes as it is: reading them
 /// is what makes a record expensive, and most callers never do.
@@ -169,24 +195,7 @@ impl<'de> Visitor<'de> for TopVisitor {
         while seq.next_element_seed(ValSeed)?.is_some() {}
         Ok(Top::Other)
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Top<'de>, E> {
-        Ok(Top::Other)
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Top<'de>, E> {
-        Ok(Top::Other)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Top<'de>, E> {
-        Ok(Top::Other)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Top<'de>, E> {
-        Ok(Top::Other)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Top<'de>, E> {
-        Ok(Top::Other)
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Top<'de>, E> {
-        Ok(Top::Other)
-    }
+    scalars_are!(Top::Other);
 }
 
 /// Whether a `paths_data` value is one conda boxes without changing or refusing anything:
@@ -245,24 +254,7 @@ impl<'de> Visitor<'de> for PathsDataShape {
             .visit_seq(seq)
             .map(|_| false)
     }
-    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
-        Ok(false)
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<bool, E> {
-        Ok(false)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<bool, E> {
-        Ok(false)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<bool, E> {
-        Ok(false)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<bool, E> {
-        Ok(false)
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<bool, E> {
-        Ok(false)
-    }
+    scalars_are!(false);
 }
 
 struct PathListShape;
@@ -292,24 +284,7 @@ impl<'de> Visitor<'de> for PathListShape {
             .visit_map(map)
             .map(|_| false)
     }
-    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
-        Ok(false)
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<bool, E> {
-        Ok(false)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<bool, E> {
-        Ok(false)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<bool, E> {
-        Ok(false)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<bool, E> {
-        Ok(false)
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<bool, E> {
-        Ok(false)
-    }
+    scalars_are!(false);
 }
 
 struct PathEntryShape;
@@ -355,24 +330,7 @@ impl<'de> Visitor<'de> for PathEntryShape {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(false)
     }
-    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
-        Ok(false)
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<bool, E> {
-        Ok(false)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<bool, E> {
-        Ok(false)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<bool, E> {
-        Ok(false)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<bool, E> {
-        Ok(false)
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<bool, E> {
-        Ok(false)
-    }
+    scalars_are!(false);
 }
 
 #[cfg(test)]

@@ -169,9 +169,7 @@ impl<'de> Visitor<'de> for PathsData {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(Vec::new())
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Vec<Check>, E> {
-        Ok(Vec::new())
-    }
+    scalars_are!(Vec::new());
 }
 
 struct PathList {
@@ -202,24 +200,7 @@ impl<'de> Visitor<'de> for PathList {
         IgnoredAny.visit_map(map)?;
         Ok(Vec::new())
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Vec<Check>, E> {
-        Ok(Vec::new())
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Vec<Check>, E> {
-        Ok(Vec::new())
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Vec<Check>, E> {
-        Ok(Vec::new())
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Vec<Check>, E> {
-        Ok(Vec::new())
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Vec<Check>, E> {
-        Ok(Vec::new())
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Vec<Check>, E> {
-        Ok(Vec::new())
-    }
+    scalars_are!(Vec::new());
 }
 
 struct Entry {
@@ -294,24 +275,7 @@ impl<'de> Visitor<'de> for Entry {
         IgnoredAny.visit_seq(seq)?;
         Ok(None)
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Option<Check>, E> {
-        Ok(None)
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<Check>, E> {
-        Ok(None)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<Check>, E> {
-        Ok(None)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<Check>, E> {
-        Ok(None)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<Check>, E> {
-        Ok(None)
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Option<Check>, E> {
-        Ok(None)
-    }
+    scalars_are!(None);
 }
 
 #[cfg(test)]
