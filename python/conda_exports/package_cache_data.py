@@ -35,7 +35,7 @@ from .constants import PACKAGE_EXTENSIONS
 try:
     from orjson import loads as _loads
 except ImportError:  # pragma: no cover - depends on the environment
-    from json import loads as _loads  # type: ignore[assignment]
+    from json import loads as _loads  # type: ignore[assignment,unused-ignore]
 
 log = logging.getLogger(__name__)
 

@@ -147,9 +147,11 @@ def _load(path: str, data: bytes) -> tuple[Any, str, bool]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _invalid(path, exc.start, "invalid UTF-8") from None
-    orjson: Any
+    from importlib import import_module
+
+    orjson: Any  # the same type whether or not orjson (and its stubs) is installed
     try:
-        import orjson
+        orjson = import_module("orjson")
     except ImportError:
         orjson = None
     if orjson is not None:
