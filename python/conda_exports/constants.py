@@ -11,11 +11,8 @@ import struct
 import sys
 from enum import Enum
 
-#: The digest algorithms every hashing function takes (names are case-insensitive); the Rust
-#: kernel's list is checked equal by tests/test_kernel_agreements.py.
-HASH_ALGORITHMS = ("md5", "sha256", "blake3")
-#: Package archive extensions, in conda's order of preference.
-PACKAGE_EXTENSIONS = (".conda", ".tar.bz2")
+from ._formats import HASH_ALGORITHMS as HASH_ALGORITHMS
+from ._formats import PACKAGE_EXTENSIONS as PACKAGE_EXTENSIONS
 
 on_win = sys.platform.startswith("win")
 

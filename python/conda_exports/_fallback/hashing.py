@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 
-from ..constants import HASH_ALGORITHMS
+from .._formats import HASH_ALGORITHMS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from ..constants import PACKAGE_EXTENSIONS
+from .._formats import PACKAGE_EXTENSIONS
 
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 _QUOTE = re.compile("['\"]")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 
-from ..constants import PACKAGE_EXTENSIONS
+from .._formats import PACKAGE_EXTENSIONS
 from .records import MAX_SECONDS as _MAX_SECONDS
 
 TYPE_CHECKING = False

@@ -1,12 +1,12 @@
 """Pure-Python version kernel, the contract of ``_core.version_key`` / ``_core.version_keys``.
 
-The grammar and the key encoding are ``models/_version_grammar.py``, which the API uses on
+The grammar and the key encoding are ``_version_grammar.py``, which the API uses on
 both backends; this module is only the kernel's face.
 """
 
 from __future__ import annotations
 
-from ..models._version_grammar import MAX_DIGITS, key
+from .._version_grammar import MAX_DIGITS, key
 
 
 def version_key(vstr: str) -> tuple[str, bytes] | None:

@@ -26,12 +26,12 @@ import re
 from typing import TYPE_CHECKING
 
 from .. import _backend
+from .._version_grammar import checked_key as _checked_key
+from .._version_grammar import parse as _parse
 from ..exceptions import InvalidVersionSpec
-from ._version_grammar import checked_key as _checked_key
-from ._version_grammar import parse as _parse
 
 if TYPE_CHECKING:
-    from ._version_grammar import Components
+    from .._version_grammar import Components
 
 __all__ = [
     "BuildNumberMatch",

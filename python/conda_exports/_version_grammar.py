@@ -85,7 +85,7 @@ class _Patterns:
 
 
 def _invalid(vstr: str, reason: str) -> Exception:
-    from ..exceptions import InvalidVersionSpec
+    from .exceptions import InvalidVersionSpec
 
     return InvalidVersionSpec(vstr, reason)
 
