@@ -15,6 +15,7 @@ from pathlib import Path
 import blake3
 import conda_exports
 import pytest
+from both_backends import on_both_backends
 from conda_exports import (
     CondaError,
     CondaFileNotFoundError,
@@ -408,19 +409,7 @@ def _outcome(call, *args, **kwargs) -> tuple:
 
 
 def _both_backends(call, *args, **kwargs) -> list[tuple]:
-    from conda_exports import _backend
-
-    if _backend._load_extension() is None:
-        pytest.skip("the compiled extension is not installed")
-    previous = _backend.BACKEND
-    try:
-        outcomes = []
-        for name in ("rust", "python"):
-            _backend.activate(name)
-            outcomes.append(_outcome(call, *args, **kwargs))
-        return outcomes
-    finally:
-        _backend.activate(previous)
+    return on_both_backends(_outcome, call, *args, **kwargs)
 
 
 _ODD_CHARACTERS = st.sampled_from(["\x00", "\ud800", "\udc80", "\udcff", "\udfff", "/", ".", "\n", "é", "📦"])

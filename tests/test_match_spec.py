@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from both_backends import on_both_backends
 from conda_exports import InvalidMatchSpec, MatchSpec
 from conda_exports.exceptions import CondaError, InvalidSpec, RecordValidationError
 from conda_exports.models.channel import Channel, MultiChannel
@@ -1404,19 +1405,8 @@ _spec_text = st.one_of(
 @settings(max_examples=300, deadline=None)
 @given(_spec_text)
 def test_both_backends_agree_on_any_text(text: str) -> None:
-    from conda_exports import _backend
-
-    if _backend._load_extension() is None:
-        pytest.skip("the compiled extension is not installed")
-    previous = _backend.BACKEND
-    try:
-        results = []
-        for name in ("rust", "python"):
-            _backend.activate(name)
-            results.append(_outcome(text))
-    finally:
-        _backend.activate(previous)
-    assert results[0] == results[1]
+    rust, python = on_both_backends(_outcome, text)
+    assert rust == python
 
 
 @settings(max_examples=300, deadline=None)
