@@ -520,6 +520,83 @@ print(sorted(outcomes))
     assert done.stdout.strip() in ("['digest']", "['changed']", "['changed', 'digest']")
 
 
+def _run_child(script: str, *flags: str) -> subprocess.CompletedProcess[str]:
+    prelude = f"import conda_exports\nconda_exports._backend.activate({conda_exports.BACKEND!r})\n"
+    return subprocess.run(
+        [sys.executable, *flags, "-c", prelude + script], capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "truncate") or sys.platform == "win32", reason="needs SIGBUS")
+@pytest.mark.parametrize("flags", [(), ("-X", "faulthandler")], ids=["default", "faulthandler"])
+def test_a_bus_error_outside_hashing_still_ends_the_process(tmp_path: Path, flags: tuple[str, ...]) -> None:
+    """The guard of hashing's memory maps must not swallow anybody else's SIGBUS.
+
+    After a large blake3 hash (which installs the guard on Linux), the child reads a map
+    of its own past the end of a truncated file: it must die of SIGBUS, not hang or go on.
+    """
+    import signal
+
+    hashed, mapped = tmp_path / "hashed.bin", tmp_path / "mapped.bin"
+    hashed.write_bytes(os.urandom(8 * 1024 * 1024))
+    mapped.write_bytes(b"m" * 64 * 1024)
+    script = f"""
+import mmap, os
+conda_exports.hash_file({str(hashed)!r}, "blake3")
+with open({str(mapped)!r}, "r+b") as fh:
+    view = mmap.mmap(fh.fileno(), 0)
+    os.truncate({str(mapped)!r}, 0)
+    print("read", view[40000], flush=True)
+print("survived", flush=True)
+"""
+    done = _run_child(script, *flags)
+    assert done.returncode == -signal.SIGBUS, (done.returncode, done.stdout, done.stderr[-2000:])
+    assert "survived" not in done.stdout and "read" not in done.stdout
+    if flags:
+        assert "Bus error" in done.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs SIGBUS")
+def test_hashing_still_works_under_a_sigbus_handler_installed_later(tmp_path: Path) -> None:
+    """Once somebody else owns SIGBUS, a large blake3 hash must not rely on our guard.
+
+    A Python-level handler returns to the faulting read, which faults again for as long as
+    the file stays short: a mapped read of a file cut short for good would spin forever.
+    So the child cuts the file, for good, at a random moment of each hash: it must finish.
+    """
+    path = tmp_path / "moving.bin"
+    data = os.urandom(12 * 1024 * 1024)
+    path.write_bytes(data)
+    expected = blake3.blake3(data).hexdigest()
+    script = f"""
+import os, random, signal, threading, time
+path, data = {str(path)!r}, open({str(path)!r}, "rb").read()
+assert conda_exports.hash_file(path, "blake3") == {expected!r}
+signal.signal(signal.SIGBUS, lambda *args: None)
+assert conda_exports.hash_file(path, "blake3") == {expected!r}
+start = time.perf_counter()
+conda_exports.hash_file(path, "blake3")
+duration = time.perf_counter() - start
+outcomes = set()
+for _ in range(60):
+    with open(path, "wb") as fh:
+        fh.write(data)
+    cut = threading.Timer(random.uniform(0, duration), lambda: os.truncate(path, len(data) // 4))
+    cut.start()
+    try:
+        conda_exports.hash_file(path, "blake3")
+        outcomes.add("digest")
+    except conda_exports.CondaOSError as exc:
+        assert str(exc).startswith("file changed size while it was hashed: "), exc
+        outcomes.add("changed")
+    cut.join()
+print("finished", sorted(outcomes))
+"""
+    done = _run_child(script)
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    assert done.stdout.startswith("finished"), done.stdout
+
+
 def test_a_file_cut_short_since_it_was_opened_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Deterministic: the size seen at open is larger than what is left to read."""
     from conda_exports.exceptions import PathOSError
