@@ -222,8 +222,12 @@ fn blake3_large(file: &File, len: u64) -> io::Result<String> {
     if len >= BLAKE3_MAP_MIN {
         match mapped::blake3_mapped(file, len) {
             mapped::Mapped::Digest(digest) => return Ok(digest),
-            mapped::Mapped::Truncated => return Err(io::ErrorKind::UnexpectedEof.into()),
-            mapped::Mapped::Unavailable => {}
+            // A fault with the file still whole is a failed read (an I/O error on a network
+            // or FUSE file): `pread` then reports the real error.
+            mapped::Mapped::Truncated if file.metadata()?.len() < len => {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            mapped::Mapped::Truncated | mapped::Mapped::Unavailable => {}
         }
     }
     blake3_tree(file, len)
