@@ -138,13 +138,13 @@ struct Registration {
 impl Registration {
     fn new(map: &FileMap) -> Option<Self> {
         let page = PAGE_SIZE.load(SeqCst);
+        let start = map.start as usize;
+        let end = start.checked_add(map.len.div_ceil(page).checked_mul(page)?)?;
         let slot = REGISTRY.iter().find(|s| {
             s.claimed
                 .compare_exchange(false, true, SeqCst, SeqCst)
                 .is_ok()
         })?;
-        let start = map.start as usize;
-        let end = start.checked_add(map.len.div_ceil(page) * page)?;
         slot.seq.fetch_add(1, SeqCst);
         slot.start.store(start, SeqCst);
         slot.end.store(end, SeqCst);
