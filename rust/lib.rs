@@ -5,6 +5,8 @@
 
 mod errors;
 pub mod fetch;
+#[cfg(test)]
+mod golden;
 pub mod hashing;
 pub mod match_spec;
 pub mod prefix;
