@@ -649,3 +649,52 @@ def test_path_based_fallback_walk(tmp_path: Path, outside: Path) -> None:
     assert _PathPass(trash=True).run(str(single)) == []
     assert _PathPass(trash=True).run(str(tmp_path / "missing")) == []
     assert not single.exists()
+
+
+# --- one pass of the kernel, given text rm_rf never passes it --------------------------------
+
+
+@pytest.mark.parametrize("tail", ["d/.", "d/", "d//", "d/./", "./d", "d/././/"])
+def test_a_pass_reads_trailing_separators_and_dots_as_naming_the_directory(tmp_path: Path, tail: str) -> None:
+    from conda_exports import _backend
+
+    (tmp_path / "d" / "sub").mkdir(parents=True)
+    (tmp_path / "f").write_text("x")
+    assert _backend.remove.rm_rf_once(f"{tmp_path}/{tail}", False) == []
+    assert os.listdir(tmp_path) == ["f"]
+
+
+@pytest.mark.parametrize("tail", ["d/..", "d/../", "d/sub/../..", "d/sub/.././..", ""])
+def test_a_pass_refuses_a_path_ending_in_dot_dot_and_touches_nothing(tmp_path: Path, tail: str) -> None:
+    """``d/..`` names no entry to remove (the fallback used to empty the directory above ``d``)."""
+    from conda_exports import _backend
+
+    (tmp_path / "d" / "sub").mkdir(parents=True)
+    (tmp_path / "f").write_text("x")
+    path = f"{tmp_path}/{tail}" if tail else ""
+    with pytest.raises(InvalidRemovePathError) as info:
+        _backend.remove.rm_rf_once(path, False)
+    assert str(info.value) == f"cannot remove {path!r}: no parent directory"
+    assert sorted(os.listdir(tmp_path)) == ["d", "f"] and os.listdir(tmp_path / "d") == ["sub"]
+
+
+@pytest.mark.parametrize("tail", ["a\0b", "a\0/b", "missing\0/b", "\udcff/\0"])
+def test_a_pass_refuses_a_nul_anywhere(tmp_path: Path, tail: str) -> None:
+    from conda_exports import _backend
+
+    path = f"{tmp_path}/{tail}"
+    with pytest.raises(InvalidRemovePathError) as info:
+        _backend.remove.rm_rf_once(path, False)
+    assert str(info.value) == f"cannot remove {path!r}: embedded null byte"
+
+
+@pytest.mark.parametrize("tail", ["\ud800", "\ud800/x", "d/x\udfff"])
+def test_a_pass_refuses_text_the_file_system_cannot_encode_naming_its_place_in_the_path(
+    tmp_path: Path, tail: str
+) -> None:
+    from conda_exports import _backend
+
+    path = f"{tmp_path}/{tail}"
+    with pytest.raises(UnicodeEncodeError) as info:
+        _backend.remove.rm_rf_once(path, False)
+    assert str(info.value) == str(pytest.raises(UnicodeEncodeError, os.fsencode, path).value)
