@@ -589,3 +589,83 @@ def test_an_installed_record_under_another_file_name_is_left_out(tmp_path: Path)
     plain = get_index([_channel_url("channel-zlib")], prepend=False, platform="linux-64")
     index = get_index([_channel_url("channel-zlib")], prepend=False, platform="linux-64", prefix=str(tmp_path))
     assert len(index) == len(plain)
+
+
+# -- both kernels on one repodata file: records, warnings and errors -----------------------------
+
+
+def _index_outcome(url: str, reason: bool = False) -> tuple[Any, list[tuple[type, str]]]:
+    """get_index's records (Dist, record type, dump, every attribute) or its exception's type and
+    text, with the warnings given on the way.
+
+    Of a ``RepodataDecodeError``, only the source it names, unless ``reason``: the reason and
+    byte of malformed JSON are the parser's (serde_json's, or Python's json's words), and in a
+    document with several faults each kernel may come upon another one first."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            index = get_index([url], prepend=False, platform="linux-64")
+            result: Any = [
+                (d.dump(), type(r).__name__, r.dump(), repr(r), vars(_materialised(r))) for d, r in index.items()
+            ]
+        except RepodataDecodeError as exc:
+            result = (type(exc), str(exc)) if reason else (type(exc), exc.source)
+        except Exception as exc:  # noqa: BLE001 - the exception is the outcome compared
+            result = (type(exc), str(exc))
+    return result, [(w.category, str(w.message)) for w in caught]
+
+
+def _each_kernel(url: str, config: dict[str, bool], condarc: Path, reason: bool = False) -> list[Any]:
+    """The outcome under the Rust backend, the Python one, and the Python one without orjson."""
+    import sys
+
+    if _backend._load_extension() is None:
+        pytest.skip("the compiled extension is not installed")
+    condarc.write_text("".join(f"{key}: {str(value).lower()}\n" for key, value in config.items()))
+    previous = _backend.BACKEND
+    outcomes = []
+    try:
+        reset_context([str(condarc)])
+        for name, without_orjson in (("rust", False), ("python", False), ("python", True)):
+            _backend.activate(name)
+            saved = sys.modules.get("orjson")
+            if without_orjson:
+                sys.modules["orjson"] = None  # type: ignore[assignment]  # import fails
+            try:
+                outcomes.append(_index_outcome(url, reason))
+            finally:
+                if without_orjson:
+                    if saved is None:
+                        del sys.modules["orjson"]
+                    else:
+                        sys.modules["orjson"] = saved
+    finally:
+        _backend.activate(previous)
+        reset_context(())
+    return outcomes
+
+
+def _hostile_channel(base: Path, data: bytes) -> str:
+    return _channel(base, data, {"packages": {}})
+
+
+_CONFIG = {"add_pip_as_python_dependency": True, "use_only_tar_bz2": False, "separate_format_cache": False}
+
+
+@pytest.mark.one_backend
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"version": "", "license": "MIT"},
+        {"license": "", "license_family": "MIT"},
+        {"depends": ["", "x"], "constrains": ["", "y", ""]},
+    ],
+)
+def test_an_empty_string_is_not_read_as_the_string_stored_after_it(tmp_path: Path, fields: dict[str, Any]) -> None:
+    """An empty string takes no room in the Rust store's text: the next one starts at its place."""
+    url = _hostile_channel(tmp_path, json.dumps({"packages": {"a-1-0.tar.bz2": _entry(**fields)}}).encode())
+    for records, _ in _each_kernel(url, _CONFIG, tmp_path / ".condarc"):
+        ((_, _, dump, _, _),) = records
+        assert {name: dump[name] for name in fields} == {
+            name: tuple(value) if isinstance(value, list) else value for name, value in fields.items()
+        }
