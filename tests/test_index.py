@@ -650,6 +650,94 @@ def _hostile_channel(base: Path, data: bytes) -> str:
 
 
 _CONFIG = {"add_pip_as_python_dependency": True, "use_only_tar_bz2": False, "separate_format_cache": False}
+_ENTRY_TEXT = '"name": "a", "version": "1", "build": "0", "build_number": 0'
+SINGLE_FAULTS = [  # (document, reason, byte): one fault each, found and worded alike by both kernels
+    ('{"a": "\\udc00"}', "lone leading surrogate in hex escape", 12),
+    ('{"\\udc00": 1}', "lone leading surrogate in hex escape", 7),
+    ('{"a": "\\ud800"}', "unexpected end of hex escape", 13),
+    ('{"a": "\\ud800x"}', "unexpected end of hex escape", 13),
+    ('{"a": "\\ud800\\n"}', "unexpected end of hex escape", 14),
+    ('{"a": "\\ud800\\ud800"}', "lone leading surrogate in hex escape", 18),
+    ('{"packages": {"x": {"zzz": "\\ud800\\u0041"}}}', "lone leading surrogate in hex escape", 39),
+    ('{"a": "1e400", "b": 1e400}', "number out of range", 24),  # at its last digit, not in the string
+    ('{"a": [1, -1.8e308]}', "number out of range", 17),
+    ('{"a": 1e99999999999999999999999}', "number out of range", 17),  # where the exponent overflows
+    ('{"a": ' + "1" * 4301 + "}", "number out of range", 4306),  # not the int-string limit
+    ('{"a": NaN}', "expected value", 6),
+    ('{"a": -Infinity}', "invalid number", 7),
+    ("[]", "invalid type: expected a repodata object", 0),
+    (' \n "x"', "invalid type: expected a repodata object", 3),
+    ("[" * 128 + "]" * 128, "recursion limit exceeded", 127),
+    ('{"info": ' + "[" * 128 + "]" * 128 + "}", "recursion limit exceeded", 136),
+    ('{"packages": {"a-1-0.tar.bz2": ' + "[" * 128 + "]" * 128 + "}}", "recursion limit exceeded", 158),
+    (
+        '{"packages": {"a-1-0.tar.bz2": {"x": ' + "[" * 127 + "]" * 127 + ", " + _ENTRY_TEXT + "}}}",
+        "recursion limit exceeded",
+        163,
+    ),
+    ('{"packages": ' + "[" * 127 + "]" * 127 + ', "packages": {}}', "recursion limit exceeded", 139),
+    # what a repeated key replaced is read too
+    ('{"info":\n ' + "[" * 128 + "]" * 128 + ',\n "info": {}}', "recursion limit exceeded", 137),
+    (
+        '{"packages": {"a-1-0.tar.bz2": ' + "[" * 128 + "]" * 128 + ', "a-1-0.tar.bz2": {' + _ENTRY_TEXT + "}}}",
+        "recursion limit exceeded",
+        158,
+    ),
+    ("[" * 1500 + "]" * 1500, "recursion limit exceeded", 127),  # beyond Python's own recursion limit
+    ('{"packages": {}, "packages": 3}', 'invalid type: expected an object of package entries for "packages"', None),
+    ('{"packages.conda": "x"}', 'invalid type: expected an object of package entries for "packages.conda"', None),
+]
+
+
+@pytest.mark.one_backend
+@pytest.mark.parametrize(("text", "reason", "offset"), SINGLE_FAULTS)
+def test_a_single_fault_is_worded_and_placed_alike_by_both_kernels(
+    tmp_path: Path, text: str, reason: str, offset: int | None
+) -> None:
+    url = _hostile_channel(tmp_path, text.encode())
+    where = f" at byte {offset}" if offset is not None else ""
+    expected = f"invalid repodata from {tmp_path / 'linux-64' / 'repodata.json'}{where}: {reason}"
+    for result, _ in _each_kernel(url, _CONFIG, tmp_path / ".condarc", reason=True):
+        assert result == (RepodataDecodeError, expected)
+
+
+@pytest.mark.one_backend
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"packages": [1], "packages": {"a-1-0.tar.bz2": {' + _ENTRY_TEXT + "}}}",
+        '{"packages.conda": false, "packages.conda": {"a-1-0.conda": {' + _ENTRY_TEXT + "}}}",
+        '{"packages": "x", "packages": null, "packages": {"a-1-0.tar.bz2": {' + _ENTRY_TEXT + "}}}",
+    ],
+)
+def test_a_repeated_packages_key_counts_with_its_last_value_in_both_kernels(tmp_path: Path, text: str) -> None:
+    """As a Python dict (and conda's json.loads): what a repeated key replaced does not count."""
+    url = _hostile_channel(tmp_path, text.encode())
+    rust, python, python_json = _each_kernel(url, _CONFIG, tmp_path / ".condarc", reason=True)
+    assert rust == python == python_json
+    assert [record["fn"] for _, _, record, _, _ in rust[0]] in (["a-1-0.tar.bz2"], ["a-1-0.conda"])
+
+
+@pytest.mark.one_backend
+@pytest.mark.parametrize(
+    ("packages", "message"),
+    [
+        ({"packages": {"a-1-0.tar.bz2": ""}}, "the entry 'a-1-0.tar.bz2' is not an object"),
+        # a string holding an entry's JSON is still a string, not an entry
+        ({"packages": {"a-1-0.tar.bz2": json.dumps(_entry())}}, "the entry 'a-1-0.tar.bz2' is not an object"),
+        (
+            {"packages": {"a-1-0.tar.bz2": json.dumps(_entry())}, "packages.conda": {"a-1-0.conda": _entry()}},
+            "the .tar.bz2 entry of 'a-1-0.conda' is not an object",
+        ),
+    ],
+)
+def test_an_entry_that_is_a_string_is_refused_alike_by_both_kernels(
+    tmp_path: Path, packages: dict[str, Any], message: str
+) -> None:
+    url = _hostile_channel(tmp_path, json.dumps(packages).encode())
+    expected = (RepodataDecodeError, f"invalid repodata from {url}/linux-64: {message}")
+    for result, _ in _each_kernel(url, _CONFIG, tmp_path / ".condarc", reason=True):
+        assert result == expected
 
 
 @pytest.mark.one_backend
