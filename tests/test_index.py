@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import pickle
+import re
 import warnings
 from enum import Enum
 from pathlib import Path
@@ -18,6 +19,8 @@ from conda_exports.configuration import reset_context
 from conda_exports.exceptions import RecordValidationError, RepodataDecodeError, RepodataWarning
 from conda_exports.models.dist import Dist
 from conda_exports.models.records import EntityEncoder, PackageRecord
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 DATA = Path(__file__).parent / "data"
 EXPECTED = DATA / "index_expected"
@@ -757,3 +760,417 @@ def test_an_empty_string_is_not_read_as_the_string_stored_after_it(tmp_path: Pat
         assert {name: dump[name] for name in fields} == {
             name: tuple(value) if isinstance(value, list) else value for name, value in fields.items()
         }
+
+
+# -- both backends, hostile repodata -----------------------------------------------------------
+#
+# Generated documents are written by a small JSON writer of our own, so that they can hold what
+# json.dumps never writes: repeated keys, lone surrogate escapes, raw (invalid UTF-8) surrogates,
+# numbers beyond a double or the int-string limit, NaN, nesting deeper than serde_json's limit.
+# Each document is read through get_index (the kernel, then the records built from its store)
+# under the Rust backend, the Python one with orjson when it is installed, and the Python one
+# with the standard json module; all must give the same index, warnings, or exception.
+
+
+class _Raw(str):
+    """Text written into the document as it is (a number literal, a broken token)."""
+
+
+class _Pairs(list):  # type: ignore[type-arg]
+    """A JSON object as its (key, value) pairs, which may repeat a key."""
+
+
+def _write_json(value: Any, ascii_only: bool) -> str:
+    if isinstance(value, _Raw):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=ascii_only)
+    if value is None or isinstance(value, (bool, int)):
+        return json.dumps(value)
+    if isinstance(value, float):
+        return json.dumps(value)  # NaN and Infinity as Python writes them: neither backend reads them
+    if isinstance(value, _Pairs):
+        return "{" + ", ".join(f"{_write_json(k, ascii_only)}: {_write_json(v, ascii_only)}" for k, v in value) + "}"
+    if isinstance(value, dict):
+        return _write_json(_Pairs(value.items()), ascii_only)
+    return "[" + ", ".join(_write_json(item, ascii_only) for item in value) + "]"
+
+
+def _document_bytes(value: Any, ascii_only: bool) -> bytes:
+    # raw surrogates (ascii_only False) become the invalid UTF-8 of a surrogate code point
+    return _write_json(value, ascii_only).encode("utf-8", "surrogatepass")
+
+
+_READABLE_NUMBERS = [  # number literals both kernels read (json.dumps writes none of them)
+    "-0",
+    "-0.0",
+    "0e0",
+    "1E+2",
+    "1e-400",
+    "9223372036854775807",
+    "9223372036854775808",
+    "-9223372036854775808",
+    "-9223372036854775809",
+    "18446744073709551615",
+    "18446744073709551616",
+    "1" * 300,
+    "1.5e308",
+    "9007199254740993",
+    "253402300800000",
+    "253402300800",
+    "1.0",
+]
+_REFUSED_NUMBERS = ["1e400", "-1e400", "1" * 400, "1" * 4301, "2e308", "1e99999999999", "01", "+1", ".5", "NaN"]
+_FIELD_NAMES = st.sampled_from(
+    [
+        "name",
+        "version",
+        "build",
+        "build_string",
+        "build_number",
+        "depends",
+        "constrains",
+        "track_features",
+        "features",
+        "noarch",
+        "license",
+        "license_family",
+        "md5",
+        "sha256",
+        "legacy_bz2_md5",
+        "legacy_bz2_size",
+        "preferred_env",
+        "python_site_packages_path",
+        "date",
+        "size",
+        "timestamp",
+        "record_version",
+        "package_type",
+        "subdir",
+        "arch",
+        "platform",
+        "url",
+        "channel",
+        "fn",
+        "schannel",
+        "metadata_signature_status",
+    ]
+)
+#: the fields the kernels store (or hand to Python) by rules of their own
+_KERNEL_FIELDS = st.sampled_from(
+    [
+        "name",
+        "version",
+        "build",
+        "build_string",
+        "build_number",
+        "depends",
+        "constrains",
+        "track_features",
+        "features",
+        "noarch",
+        "license",
+        "license_family",
+        "md5",
+        "sha256",
+        "legacy_bz2_md5",
+        "legacy_bz2_size",
+        "preferred_env",
+        "python_site_packages_path",
+        "date",
+        "size",
+        "timestamp",
+        "record_version",
+        "package_type",
+    ]
+)
+_PLAIN_FILE_NAMES = [
+    "a-1-0.tar.bz2",
+    "a-1-0.conda",
+    "b-1-0.tar.bz2",
+    "b-1-0.conda",
+    "python-3.9.0-0.tar.bz2",
+    "python-3.9.0-0.conda",
+]
+_ODD_FILE_NAMES = ["a-1-h1_0.conda", "x.conda", ".conda", "a-1-0.tar.bz2.conda", "é-1-0.conda", "a b-1-0.conda", ""]
+
+
+class _Values:
+    """The strategies of one kind of document: ``readable`` ones hold only what JSON both
+    kernels read can hold (so their entries reach the kernels' field rules: stored, boxed
+    by Python, or refused by conda's checks); the others anything at all (lone surrogate
+    escapes, raw surrogates, numbers beyond a double, NaN, nesting beyond serde_json's limit)."""
+
+    def __init__(self, readable: bool) -> None:
+        odd_characters = ["\x00", "é", "\x1f", " ", ",", "\\", '"', "[", "{"]
+        if not readable:
+            odd_characters += ["\ud800", "\udbff", "\udc00", "\udcff"]
+        self.text = st.one_of(
+            st.text(max_size=8),
+            st.text(st.sampled_from(odd_characters), max_size=4),
+            st.sampled_from(
+                ["", "python", "generic", "3.9.0", "2.7", "pip", "0123456789abcdef0123456789abcdef", "ABCDEF", "é"]
+            ),
+        )
+        numbers = _READABLE_NUMBERS + ([] if readable else _REFUSED_NUMBERS)
+        self.scalars = st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(),
+            st.integers(min_value=-(2**70), max_value=2**70),
+            st.sampled_from([2**53, 2**53 + 1, 2**63 - 1, 2**63, 2**64, -(2**63), 10**20, 253402300799, 253402300800]),
+            st.floats(allow_nan=not readable, allow_infinity=not readable),
+            self.text,
+            st.sampled_from(numbers).map(_Raw),
+        )
+        self.values = st.recursive(
+            self.scalars,
+            lambda inner: (
+                st.lists(inner, max_size=3)
+                | st.lists(self.text, max_size=3)
+                | st.lists(st.tuples(self.text, inner), max_size=3).map(_Pairs)
+            ),
+            max_leaves=8,
+        )
+        if not readable:
+            deep = st.one_of(st.integers(120, 140), st.integers(990, 1100)).map(lambda n: _Raw("[" * n + "]" * n))
+            self.values = st.one_of(self.values, self.values, self.values, deep)
+        self.fields = st.lists(st.tuples(st.one_of(_FIELD_NAMES, _FIELD_NAMES, self.text), self.values), max_size=4)
+        # one value of each JSON type, for one field the kernels have a rule for
+        self.typed = st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(),
+            st.sampled_from([2**53, 2**53 + 1, 2**63 - 1, 2**63, 2**64, -(2**63), 253402300799, 253402300800]),
+            st.floats(allow_nan=not readable, allow_infinity=not readable),
+            st.sampled_from(numbers).map(_Raw),
+            self.text,
+            st.lists(self.text, max_size=3),
+            st.lists(self.scalars, max_size=3),
+            st.lists(st.tuples(self.text, self.scalars), max_size=2).map(_Pairs),
+        )
+        # mostly plain: a name no Dist can be made of fails the whole index (as in conda)
+        self.file_names = st.one_of(
+            st.sampled_from(_PLAIN_FILE_NAMES), st.sampled_from(_PLAIN_FILE_NAMES + _ODD_FILE_NAMES)
+        )
+        if not readable:
+            self.file_names |= self.text
+        info = st.one_of(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "subdir": st.sampled_from(["linux-64", "osx-64", "", None, 3]),
+                    "base_url": st.sampled_from(
+                        ["", "../pkgs/", "https://example.com/pkgs/", "https://u:p@example.com/x", 1]
+                    ),
+                    "arch": st.one_of(st.none(), self.text, st.integers()),
+                    "platform": st.one_of(st.none(), self.text, st.integers()),
+                },
+            ),
+        )
+        self.info = st.one_of(info, info, info, self.values)
+
+
+_READABLE, _ANYTHING = _Values(readable=True), _Values(readable=False)
+
+
+@st.composite
+def _entries(draw: st.DrawFn, values: _Values) -> _Pairs:
+    pairs = _Pairs()
+    for fn in draw(st.lists(values.file_names, min_size=1, max_size=5)):
+        if draw(st.integers(0, 19)) == 0:
+            pairs.append((fn, draw(values.values)))  # not an object at all
+            continue
+        stem = fn.rsplit("-", 2)[0] if fn.count("-") >= 2 else "a"
+        base = {"name": stem, "version": "1", "build": "0", "build_number": 0, "depends": []}
+        if stem == "python":
+            base["version"] = draw(st.sampled_from(["3.9.0", "2.7.18", "4.0"]))
+        if draw(st.integers(0, 3)):  # a whole entry but for one field of any type: stored, boxed or refused
+            fields = _Pairs(base.items())
+            fields.append((draw(_KERNEL_FIELDS), draw(values.typed)))
+        else:
+            for key in draw(st.lists(st.sampled_from(sorted(base)), max_size=2, unique=True)):
+                del base[key]  # an entry without its identity, or without build_number / depends
+            fields = _Pairs(base.items())
+            fields.extend(draw(values.fields))  # a field given twice: the last value counts
+        pairs.append((fn, fields))
+    return pairs
+
+
+@st.composite
+def _documents(draw: st.DrawFn) -> Any:
+    values = _ANYTHING if draw(st.integers(0, 2)) == 0 else _READABLE
+    if draw(st.integers(0, 19)) == 0:
+        return draw(values.values)  # not an object
+    document = _Pairs()
+    keys = draw(
+        st.lists(
+            st.sampled_from(["packages", "packages.conda", "info", "repodata_version", "removed", "signatures"]),
+            max_size=6,
+        )
+    )
+    if not any(key.startswith("packages") for key in keys):
+        keys.append(draw(st.sampled_from(["packages", "packages.conda"])))
+    for key in keys:
+        if key.startswith("packages"):
+            value = draw(_entries(values)) if draw(st.integers(0, 9)) else draw(values.values)
+        elif key == "info":
+            value = draw(values.info)
+        else:
+            value = draw(values.values)
+        document.append((key, value))
+    return document
+
+
+_SAMPLES = [
+    DATA / "channel-zlib" / "linux-64" / "repodata.json",
+    DATA / "channel-zlib" / "win-64" / "repodata.json",
+    DATA / "channels" / "python-pip" / "linux-64" / "repodata.json",
+    DATA / "channels" / "conda-test" / "linux-64" / "repodata.json",
+]
+_TOKENS = st.sampled_from(
+    [
+        b'"',
+        b"\\",
+        b"\\u",
+        b"\\ud800",
+        b"\\udcff",
+        b"\\ud800\\udc00",
+        b"\xff",
+        b"\xed\xa0\x80",
+        b"\xc3",
+        b"\x00",
+        b",",
+        b":",
+        b"{",
+        b"}",
+        b"[",
+        b"]",
+        b"NaN",
+        b"1e400",
+        b"-0",
+        b"99999999999999999999",
+        b"null",
+        b"true",
+        b" ",
+    ]
+)
+_VALUE_TOKENS = st.sampled_from(
+    [
+        b"null",
+        b"true",
+        b"0",
+        b"-1",
+        b"1.5",
+        b"-0",
+        b"1e400",
+        b"NaN",
+        b"99999999999999999999",
+        b"1600000000000",
+        b'""',
+        b'"x"',
+        b'"\\ud800"',
+        b'"a\\u0000b"',
+        b"[]",
+        b'["a", 1]',
+        b'["x y", " z"]',
+        b"{}",
+        b'{"a": []}',
+        b"[[[[[[[[[[]]]]]]]]]]",
+    ]
+)
+_STRING_TOKENS = st.sampled_from(
+    [
+        b"\\ud800",
+        b"\\udcff",
+        b"\\udbff\\udfff",
+        b"\\ud800\\u0041",
+        b"\\u0000",
+        b"\\u005b",
+        b'\\"',
+        b"\\\\",
+        b"\\x",
+        b"\xff",
+        b"\xed\xa0\x80",
+        b"\xc3\xa9",
+        b" ",
+        b",",
+        b"\t",
+    ]
+)
+_POSITION = st.integers(0, 10**6)
+_EDITS = st.lists(
+    st.one_of(
+        st.tuples(
+            st.sampled_from(["truncate", "replace", "insert", "delete", "duplicate"]),
+            _POSITION,
+            _POSITION,
+            st.one_of(_TOKENS, st.binary(min_size=1, max_size=3)),
+        ),
+        st.tuples(st.just("in_string"), _POSITION, _POSITION, _STRING_TOKENS),
+        st.tuples(st.just("value"), _POSITION, _POSITION, _VALUE_TOKENS),
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+def _edited(data: bytes, edits: list[tuple[str, int, int, bytes]]) -> bytes:
+    for kind, at, other, token in edits:
+        if kind in ("in_string", "value"):
+            # right after a quote (inside a string, or just after one); or in place of a value
+            marks = [m.end() for m in re.finditer(b'"' if kind == "in_string" else b'": ', data)]
+            if marks:
+                at = marks[at % len(marks)]
+                if kind == "in_string":
+                    data = data[:at] + token + data[at:]
+                else:
+                    end = re.compile(rb"[,\n}]").search(data, at)
+                    data = data[:at] + token + data[end.start() if end else len(data) :]
+                continue
+        at %= len(data) + 1
+        if kind == "truncate":
+            data = data[:at]
+        elif kind == "replace":
+            data = data[:at] + token + data[at + len(token) :]
+        elif kind == "insert":
+            data = data[:at] + token + data[at:]
+        elif kind == "delete":
+            data = data[:at] + data[at + 1 + other % 40 :]
+        else:  # a copy of a stretch of the file (a key and its entry, often) put in again
+            end = at + 1 + other % 400
+            data = data[:end] + data[at:end] + data[end:]
+    return data
+
+
+_SETTINGS = st.fixed_dictionaries(
+    {
+        "add_pip_as_python_dependency": st.booleans(),
+        "use_only_tar_bz2": st.booleans(),
+        "separate_format_cache": st.booleans(),
+    }
+)
+
+
+@pytest.mark.one_backend
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document=_documents(), ascii_only=st.booleans(), config=_SETTINGS)
+def test_any_repodata_document_gives_the_same_index_on_both_backends(
+    tmp_path_factory: pytest.TempPathFactory, document: Any, ascii_only: bool, config: dict[str, bool]
+) -> None:
+    base = tmp_path_factory.mktemp("repodata")
+    url = _hostile_channel(base, _document_bytes(document, ascii_only))
+    rust, python, python_json = _each_kernel(url, config, base / ".condarc")
+    assert rust == python == python_json
+
+
+@pytest.mark.one_backend
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sample=st.sampled_from(_SAMPLES), edits=_EDITS, config=_SETTINGS)
+def test_any_edit_of_a_real_repodata_gives_the_same_index_on_both_backends(
+    tmp_path_factory: pytest.TempPathFactory, sample: Path, edits: list[tuple[str, int, int, bytes]], config: dict
+) -> None:
+    base = tmp_path_factory.mktemp("edited")
+    url = _hostile_channel(base, _edited(sample.read_bytes(), edits))
+    rust, python, python_json = _each_kernel(url, config, base / ".condarc")
+    assert rust == python == python_json
