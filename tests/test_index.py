@@ -762,6 +762,29 @@ def test_an_empty_string_is_not_read_as_the_string_stored_after_it(tmp_path: Pat
         }
 
 
+@pytest.mark.one_backend
+@pytest.mark.parametrize(
+    ("repeated", "kept"),
+    [
+        ('"record_version": 2, "record_version": 1', True),
+        ('"record_version": 1, "record_version": 2', False),
+        ('"build_number": -5.2e16, "build_number": 9007199254740992', True),
+        ('"size": "x", "size": 7, "features": "f", "features": null, "md5": 1, "md5": "ab"', True),
+        ('"license": "MIT", "license": 3', True),
+    ],
+)
+def test_a_field_given_twice_counts_with_its_last_value_in_both_kernels(
+    tmp_path: Path, repeated: str, kept: bool
+) -> None:
+    """As in a Python dict (and conda's json.loads); the Rust kernel used to let an earlier
+    value decide whether the record was kept, or built by Python (its caches showed it)."""
+    text = '{"packages": {"a-1-0.tar.bz2": {' + _ENTRY_TEXT + ", " + repeated + "}}}"
+    url = _hostile_channel(tmp_path, text.encode())
+    rust, python, python_json = _each_kernel(url, _CONFIG, tmp_path / ".condarc", reason=True)
+    assert rust == python == python_json
+    assert len(rust[0]) == kept
+
+
 # -- both backends, hostile repodata -----------------------------------------------------------
 #
 # Generated documents are written by a small JSON writer of our own, so that they can hold what

@@ -699,6 +699,32 @@ mod tests {
     }
 
     #[test]
+    fn a_field_given_twice_counts_with_its_last_value() {
+        let data = parse_str(
+            r#"{"packages": {
+                "a-1-0.tar.bz2": {"name": "a", "version": "1", "build": "0", "build_number": 0,
+                                  "record_version": 2, "record_version": 1},
+                "b-1-0.tar.bz2": {"name": "b", "version": "1", "build": "0", "build_number": "x",
+                                  "build_number": 3, "size": "x", "size": 7, "features": "f", "features": null},
+                "c-1-0.tar.bz2": {"name": "c", "version": "1", "build": "0", "build_number": 0,
+                                  "license": "MIT", "license": 3}}}"#,
+        )
+        .expect("valid");
+        assert_eq!(
+            names(&data),
+            ["a-1-0.tar.bz2", "b-1-0.tar.bz2", "c-1-0.tar.bz2"]
+        );
+        let (chunk, b) = data.locate(1).expect("record");
+        assert!(!b.slow, "the values that count are all stored as they are");
+        assert_eq!((b.build_number, b.size), (3, Opt::Some(7)));
+        assert!(chunk.list(b.features).is_none());
+        assert!(
+            data.locate(2).expect("record").1.slow,
+            "the license that counts is no string"
+        );
+    }
+
+    #[test]
     fn python_gets_pip_and_unusual_values_go_to_python() {
         let data = parse_str(
             r#"{"packages": {"python-3.9.0-0.tar.bz2": {"name": "python", "version": "3.9.0", "build": "0", "build_number": 0, "depends": ["zlib"]},
