@@ -644,6 +644,11 @@ def parse_repodata(path: str, add_pip: bool, use_only_tar_bz2: bool) -> Repodata
                 twin = json.dumps(twin)
             slow.append((len(records), entry, twin))
         records.append(stored)
+    if not exact and info is not _NOT_GIVEN and _holds_big_float(info):
+        # orjson read an integer beyond 64 bits as a float: the info as Python's json reads it
+        if precise is None:
+            precise = _strict_json(path, text)
+        info = precise["info"]
     return RepodataStore(
         None if info is _NOT_GIVEN else json.dumps(info),
         records,
@@ -653,6 +658,20 @@ def parse_repodata(path: str, add_pip: bool, use_only_tar_bz2: bool) -> Repodata
 
 
 _NOT_GIVEN: Any = object()
+
+
+def _holds_big_float(value: Any) -> bool:
+    """Whether ``value`` holds a float beyond 64-bit integers (orjson's reading of such an integer)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is float and abs(item) >= 2**63:
+            return True
+        if type(item) is dict:
+            stack.extend(item.values())
+        elif type(item) is list:
+            stack.extend(item)
+    return False
 
 
 def duplicates(stores: list[RepodataStore], with_fn: bool) -> list[tuple[int, int, int, int]]:
