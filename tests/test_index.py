@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import pickle
+import re
 import warnings
 from enum import Enum
 from pathlib import Path
@@ -18,6 +19,8 @@ from conda_exports.configuration import reset_context
 from conda_exports.exceptions import RecordValidationError, RepodataDecodeError, RepodataWarning
 from conda_exports.models.dist import Dist
 from conda_exports.models.records import EntityEncoder, PackageRecord
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 DATA = Path(__file__).parent / "data"
 EXPECTED = DATA / "index_expected"
@@ -589,3 +592,636 @@ def test_an_installed_record_under_another_file_name_is_left_out(tmp_path: Path)
     plain = get_index([_channel_url("channel-zlib")], prepend=False, platform="linux-64")
     index = get_index([_channel_url("channel-zlib")], prepend=False, platform="linux-64", prefix=str(tmp_path))
     assert len(index) == len(plain)
+
+
+# -- both kernels on one repodata file: records, warnings and errors -----------------------------
+
+
+def _attributes(record: PackageRecord) -> dict[str, Any]:
+    return {k: v for k, v in vars(_materialised(record)).items() if k not in ("_hash_cache", "_pkey_cache")}
+
+
+def _index_outcome(url: str, reason: bool = False) -> tuple[Any, list[tuple[type, str]]]:
+    """get_index's records (Dist, record type, dump, every attribute) or its exception's type and
+    text, with the warnings given on the way.
+
+    Of a ``RepodataDecodeError``, only the source it names, unless ``reason``: the reason and
+    byte of malformed JSON are the parser's (serde_json's, or Python's json's words), and in a
+    document with several faults each kernel may come upon another one first.
+
+    Of the attributes, not the hash caches: they are filled when get_index dedupes a subdir
+    by hashing, which it does when a record of it was built by Python, and the kernels may
+    differ there with the same values: ``-0`` is the int 0 to Python's json but the float -0.0
+    to serde_json, so an entry with ``"build_number": -0`` is stored by one kernel and built
+    by Python for the other (which gives the int 0 all the same)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            index = get_index([url], prepend=False, platform="linux-64")
+            result: Any = [(d.dump(), type(r).__name__, r.dump(), repr(r), _attributes(r)) for d, r in index.items()]
+        except RepodataDecodeError as exc:
+            result = (type(exc), str(exc)) if reason else (type(exc), exc.source)
+        except Exception as exc:  # noqa: BLE001 - the exception is the outcome compared
+            result = (type(exc), str(exc))
+    return result, [(w.category, str(w.message)) for w in caught]
+
+
+def _each_kernel(url: str, config: dict[str, bool], condarc: Path, reason: bool = False) -> list[Any]:
+    """The outcome under the Rust backend, the Python one, and the Python one without orjson."""
+    import sys
+
+    if _backend._load_extension() is None:
+        pytest.skip("the compiled extension is not installed")
+    condarc.write_text("".join(f"{key}: {str(value).lower()}\n" for key, value in config.items()))
+    previous = _backend.BACKEND
+    outcomes = []
+    try:
+        reset_context([str(condarc)])
+        for name, without_orjson in (("rust", False), ("python", False), ("python", True)):
+            _backend.activate(name)
+            saved = sys.modules.get("orjson")
+            if without_orjson:
+                sys.modules["orjson"] = None  # type: ignore[assignment]  # import fails
+            try:
+                outcomes.append(_index_outcome(url, reason))
+            finally:
+                if without_orjson:
+                    if saved is None:
+                        del sys.modules["orjson"]
+                    else:
+                        sys.modules["orjson"] = saved
+    finally:
+        _backend.activate(previous)
+        reset_context(())
+    return outcomes
+
+
+def _hostile_channel(base: Path, data: bytes) -> str:
+    return _channel(base, data, {"packages": {}})
+
+
+_CONFIG = {"add_pip_as_python_dependency": True, "use_only_tar_bz2": False, "separate_format_cache": False}
+_ENTRY_TEXT = '"name": "a", "version": "1", "build": "0", "build_number": 0'
+SINGLE_FAULTS = [  # (document, reason, byte): one fault each, found and worded alike by both kernels
+    ('{"a": "\\udc00"}', "lone leading surrogate in hex escape", 12),
+    ('{"\\udc00": 1}', "lone leading surrogate in hex escape", 7),
+    ('{"a": "\\ud800"}', "unexpected end of hex escape", 13),
+    ('{"a": "\\ud800x"}', "unexpected end of hex escape", 13),
+    ('{"a": "\\ud800\\n"}', "unexpected end of hex escape", 14),
+    ('{"a": "\\ud800\\ud800"}', "lone leading surrogate in hex escape", 18),
+    ('{"packages": {"x": {"zzz": "\\ud800\\u0041"}}}', "lone leading surrogate in hex escape", 39),
+    ('{"a": "1e400", "b": 1e400}', "number out of range", 24),  # at its last digit, not in the string
+    ('{"a": [1, -1.8e308]}', "number out of range", 17),
+    ('{"a": 1e99999999999999999999999}', "number out of range", 17),  # where the exponent overflows
+    ('{"a": ' + "1" * 4301 + "}", "number out of range", 4306),  # not the int-string limit
+    ('{"a": NaN}', "expected value", 6),
+    ('{"a": -Infinity}', "invalid number", 7),
+    ("[]", "invalid type: expected a repodata object", 0),
+    (' \n "x"', "invalid type: expected a repodata object", 3),
+    ("[" * 128 + "]" * 128, "recursion limit exceeded", 127),
+    ('{"info": ' + "[" * 128 + "]" * 128 + "}", "recursion limit exceeded", 136),
+    ('{"packages": {"a-1-0.tar.bz2": ' + "[" * 128 + "]" * 128 + "}}", "recursion limit exceeded", 158),
+    (
+        '{"packages": {"a-1-0.tar.bz2": {"x": ' + "[" * 127 + "]" * 127 + ", " + _ENTRY_TEXT + "}}}",
+        "recursion limit exceeded",
+        163,
+    ),
+    ('{"packages": ' + "[" * 127 + "]" * 127 + ', "packages": {}}', "recursion limit exceeded", 139),
+    # what a repeated key replaced is read too
+    ('{"info":\n ' + "[" * 128 + "]" * 128 + ',\n "info": {}}', "recursion limit exceeded", 137),
+    (
+        '{"packages": {"a-1-0.tar.bz2": ' + "[" * 128 + "]" * 128 + ', "a-1-0.tar.bz2": {' + _ENTRY_TEXT + "}}}",
+        "recursion limit exceeded",
+        158,
+    ),
+    ("[" * 1500 + "]" * 1500, "recursion limit exceeded", 127),  # beyond Python's own recursion limit
+    ('{"packages": {}, "packages": 3}', 'invalid type: expected an object of package entries for "packages"', None),
+    ('{"packages.conda": "x"}', 'invalid type: expected an object of package entries for "packages.conda"', None),
+]
+
+
+@pytest.mark.one_backend
+@pytest.mark.parametrize(("text", "reason", "offset"), SINGLE_FAULTS)
+def test_a_single_fault_is_worded_and_placed_alike_by_both_kernels(
+    tmp_path: Path, text: str, reason: str, offset: int | None
+) -> None:
+    url = _hostile_channel(tmp_path, text.encode())
+    where = f" at byte {offset}" if offset is not None else ""
+    expected = f"invalid repodata from {tmp_path / 'linux-64' / 'repodata.json'}{where}: {reason}"
+    for result, _ in _each_kernel(url, _CONFIG, tmp_path / ".condarc", reason=True):
+        assert result == (RepodataDecodeError, expected)
+
+
+@pytest.mark.one_backend
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"packages": [1], "packages": {"a-1-0.tar.bz2": {' + _ENTRY_TEXT + "}}}",
+        '{"packages.conda": false, "packages.conda": {"a-1-0.conda": {' + _ENTRY_TEXT + "}}}",
+        '{"packages": "x", "packages": null, "packages": {"a-1-0.tar.bz2": {' + _ENTRY_TEXT + "}}}",
+    ],
+)
+def test_a_repeated_packages_key_counts_with_its_last_value_in_both_kernels(tmp_path: Path, text: str) -> None:
+    """As a Python dict (and conda's json.loads): what a repeated key replaced does not count."""
+    url = _hostile_channel(tmp_path, text.encode())
+    rust, python, python_json = _each_kernel(url, _CONFIG, tmp_path / ".condarc", reason=True)
+    assert rust == python == python_json
+    assert [record["fn"] for _, _, record, _, _ in rust[0]] in (["a-1-0.tar.bz2"], ["a-1-0.conda"])
+
+
+@pytest.mark.one_backend
+@pytest.mark.parametrize(
+    ("packages", "message"),
+    [
+        ({"packages": {"a-1-0.tar.bz2": ""}}, "the entry 'a-1-0.tar.bz2' is not an object"),
+        # a string holding an entry's JSON is still a string, not an entry
+        ({"packages": {"a-1-0.tar.bz2": json.dumps(_entry())}}, "the entry 'a-1-0.tar.bz2' is not an object"),
+        (
+            {"packages": {"a-1-0.tar.bz2": json.dumps(_entry())}, "packages.conda": {"a-1-0.conda": _entry()}},
+            "the .tar.bz2 entry of 'a-1-0.conda' is not an object",
+        ),
+    ],
+)
+def test_an_entry_that_is_a_string_is_refused_alike_by_both_kernels(
+    tmp_path: Path, packages: dict[str, Any], message: str
+) -> None:
+    url = _hostile_channel(tmp_path, json.dumps(packages).encode())
+    expected = (RepodataDecodeError, f"invalid repodata from {url}/linux-64: {message}")
+    for result, _ in _each_kernel(url, _CONFIG, tmp_path / ".condarc", reason=True):
+        assert result == expected
+
+
+@pytest.mark.one_backend
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"version": "", "license": "MIT"},
+        {"license": "", "license_family": "MIT"},
+        {"depends": ["", "x"], "constrains": ["", "y", ""]},
+    ],
+)
+def test_an_empty_string_is_not_read_as_the_string_stored_after_it(tmp_path: Path, fields: dict[str, Any]) -> None:
+    """An empty string takes no room in the Rust store's text: the next one starts at its place."""
+    url = _hostile_channel(tmp_path, json.dumps({"packages": {"a-1-0.tar.bz2": _entry(**fields)}}).encode())
+    for records, _ in _each_kernel(url, _CONFIG, tmp_path / ".condarc"):
+        ((_, _, dump, _, _),) = records
+        assert {name: dump[name] for name in fields} == {
+            name: tuple(value) if isinstance(value, list) else value for name, value in fields.items()
+        }
+
+
+@pytest.mark.one_backend
+@pytest.mark.parametrize(
+    ("repeated", "kept"),
+    [
+        ('"record_version": 2, "record_version": 1', True),
+        ('"record_version": 1, "record_version": 2', False),
+        ('"build_number": -5.2e16, "build_number": 9007199254740992', True),
+        ('"size": "x", "size": 7, "features": "f", "features": null, "md5": 1, "md5": "ab"', True),
+        ('"license": "MIT", "license": 3', True),
+    ],
+)
+def test_a_field_given_twice_counts_with_its_last_value_in_both_kernels(
+    tmp_path: Path, repeated: str, kept: bool
+) -> None:
+    """As in a Python dict (and conda's json.loads); the Rust kernel used to let an earlier
+    value decide whether the record was kept, or built by Python."""
+    text = '{"packages": {"a-1-0.tar.bz2": {' + _ENTRY_TEXT + ", " + repeated + "}}}"
+    url = _hostile_channel(tmp_path, text.encode())
+    rust, python, python_json = _each_kernel(url, _CONFIG, tmp_path / ".condarc", reason=True)
+    assert rust == python == python_json
+    assert len(rust[0]) == kept
+    path = str(tmp_path / "linux-64" / "repodata.json")
+    built_by_python = [
+        [index for index, _, _ in _backend.kernels(name)["repodata"].parse_repodata(path, True, False).slow()]
+        for name in ("rust", "python")
+    ]
+    assert built_by_python[0] == built_by_python[1]
+
+
+@pytest.mark.one_backend
+def test_an_integer_beyond_64_bits_in_the_info_is_read_exactly_by_both_kernels(tmp_path: Path) -> None:
+    """orjson reads such an integer as a float; the info then said 1e+20 where Rust says the integer."""
+    text = '{"info": {"subdir": 99999999999999999999}, "packages": {"a-1-0.tar.bz2": {' + _ENTRY_TEXT + "}}}"
+    url = _hostile_channel(tmp_path, text.encode())
+    outcomes = _each_kernel(url, _CONFIG, tmp_path / ".condarc", reason=True)
+    for _, caught in outcomes:
+        assert [str(message) for _, message in caught] == [
+            f"{url}/linux-64: the index says its subdir is 99999999999999999999, not 'linux-64'; "
+            "its records are taken as 'linux-64'"
+        ]
+    assert outcomes[0] == outcomes[1] == outcomes[2]
+
+
+# -- both backends, hostile repodata -----------------------------------------------------------
+#
+# Generated documents are written by a small JSON writer of our own, so that they can hold what
+# json.dumps never writes: repeated keys, lone surrogate escapes, raw (invalid UTF-8) surrogates,
+# numbers beyond a double or the int-string limit, NaN, nesting deeper than serde_json's limit.
+# Each document is read through get_index (the kernel, then the records built from its store)
+# under the Rust backend, the Python one with orjson when it is installed, and the Python one
+# with the standard json module; all must give the same index, warnings, or exception.
+
+
+class _Raw(str):
+    """Text written into the document as it is (a number literal, a broken token)."""
+
+
+class _Pairs(list):  # type: ignore[type-arg]
+    """A JSON object as its (key, value) pairs, which may repeat a key."""
+
+
+def _write_json(value: Any, ascii_only: bool) -> str:
+    if isinstance(value, _Raw):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=ascii_only)
+    if value is None or isinstance(value, (bool, int)):
+        return json.dumps(value)
+    if isinstance(value, float):
+        return json.dumps(value)  # NaN and Infinity as Python writes them: neither backend reads them
+    if isinstance(value, _Pairs):
+        return "{" + ", ".join(f"{_write_json(k, ascii_only)}: {_write_json(v, ascii_only)}" for k, v in value) + "}"
+    if isinstance(value, dict):
+        return _write_json(_Pairs(value.items()), ascii_only)
+    return "[" + ", ".join(_write_json(item, ascii_only) for item in value) + "]"
+
+
+def _document_bytes(value: Any, ascii_only: bool) -> bytes:
+    # raw surrogates (ascii_only False) become the invalid UTF-8 of a surrogate code point
+    return _write_json(value, ascii_only).encode("utf-8", "surrogatepass")
+
+
+_READABLE_NUMBERS = [  # number literals both kernels read (json.dumps writes none of them)
+    "-0",
+    "-0.0",
+    "0e0",
+    "1E+2",
+    "1e-400",
+    "9223372036854775807",
+    "9223372036854775808",
+    "-9223372036854775808",
+    "-9223372036854775809",
+    "18446744073709551615",
+    "18446744073709551616",
+    "1" * 300,
+    "1.5e308",
+    "9007199254740993",
+    "253402300800000",
+    "253402300800",
+    "1.0",
+]
+_REFUSED_NUMBERS = ["1e400", "-1e400", "1" * 400, "1" * 4301, "2e308", "1e99999999999", "01", "+1", ".5", "NaN"]
+_FIELD_NAMES = st.sampled_from(
+    [
+        "name",
+        "version",
+        "build",
+        "build_string",
+        "build_number",
+        "depends",
+        "constrains",
+        "track_features",
+        "features",
+        "noarch",
+        "license",
+        "license_family",
+        "md5",
+        "sha256",
+        "legacy_bz2_md5",
+        "legacy_bz2_size",
+        "preferred_env",
+        "python_site_packages_path",
+        "date",
+        "size",
+        "timestamp",
+        "record_version",
+        "package_type",
+        "subdir",
+        "arch",
+        "platform",
+        "url",
+        "channel",
+        "fn",
+        "schannel",
+        "metadata_signature_status",
+    ]
+)
+#: the fields the kernels store (or hand to Python) by rules of their own
+_KERNEL_FIELDS = st.sampled_from(
+    [
+        "name",
+        "version",
+        "build",
+        "build_string",
+        "build_number",
+        "depends",
+        "constrains",
+        "track_features",
+        "features",
+        "noarch",
+        "license",
+        "license_family",
+        "md5",
+        "sha256",
+        "legacy_bz2_md5",
+        "legacy_bz2_size",
+        "preferred_env",
+        "python_site_packages_path",
+        "date",
+        "size",
+        "timestamp",
+        "record_version",
+        "package_type",
+    ]
+)
+_PLAIN_FILE_NAMES = [
+    "a-1-0.tar.bz2",
+    "a-1-0.conda",
+    "b-1-0.tar.bz2",
+    "b-1-0.conda",
+    "python-3.9.0-0.tar.bz2",
+    "python-3.9.0-0.conda",
+]
+_ODD_FILE_NAMES = ["a-1-h1_0.conda", "x.conda", ".conda", "a-1-0.tar.bz2.conda", "é-1-0.conda", "a b-1-0.conda", ""]
+
+
+class _Values:
+    """The strategies of one kind of document: ``readable`` ones hold only what JSON both
+    kernels read can hold (so their entries reach the kernels' field rules: stored, boxed
+    by Python, or refused by conda's checks); the others anything at all (lone surrogate
+    escapes, raw surrogates, numbers beyond a double, NaN, nesting beyond serde_json's limit)."""
+
+    def __init__(self, readable: bool) -> None:
+        odd_characters = ["\x00", "é", "\x1f", " ", ",", "\\", '"', "[", "{"]
+        if not readable:
+            odd_characters += ["\ud800", "\udbff", "\udc00", "\udcff"]
+        self.text = st.one_of(
+            st.text(max_size=8),
+            st.text(st.sampled_from(odd_characters), max_size=4),
+            st.sampled_from(
+                ["", "python", "generic", "3.9.0", "2.7", "pip", "0123456789abcdef0123456789abcdef", "ABCDEF", "é"]
+            ),
+        )
+        numbers = _READABLE_NUMBERS + ([] if readable else _REFUSED_NUMBERS)
+        self.scalars = st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(),
+            st.integers(min_value=-(2**70), max_value=2**70),
+            st.sampled_from([2**53, 2**53 + 1, 2**63 - 1, 2**63, 2**64, -(2**63), 10**20, 253402300799, 253402300800]),
+            st.floats(allow_nan=not readable, allow_infinity=not readable),
+            self.text,
+            st.sampled_from(numbers).map(_Raw),
+        )
+        self.values = st.recursive(
+            self.scalars,
+            lambda inner: (
+                st.lists(inner, max_size=3)
+                | st.lists(self.text, max_size=3)
+                | st.lists(st.tuples(self.text, inner), max_size=3).map(_Pairs)
+            ),
+            max_leaves=8,
+        )
+        if not readable:
+            deep = st.one_of(st.integers(120, 140), st.integers(990, 1100)).map(lambda n: _Raw("[" * n + "]" * n))
+            self.values = st.one_of(self.values, self.values, self.values, deep)
+        self.fields = st.lists(st.tuples(st.one_of(_FIELD_NAMES, _FIELD_NAMES, self.text), self.values), max_size=4)
+        # one value of each JSON type, for one field the kernels have a rule for
+        self.typed = st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(),
+            st.sampled_from([2**53, 2**53 + 1, 2**63 - 1, 2**63, 2**64, -(2**63), 253402300799, 253402300800]),
+            st.floats(allow_nan=not readable, allow_infinity=not readable),
+            st.sampled_from(numbers).map(_Raw),
+            self.text,
+            st.lists(self.text, max_size=3),
+            st.lists(self.scalars, max_size=3),
+            st.lists(st.tuples(self.text, self.scalars), max_size=2).map(_Pairs),
+        )
+        # mostly plain: a name no Dist can be made of fails the whole index (as in conda)
+        self.file_names = st.one_of(
+            st.sampled_from(_PLAIN_FILE_NAMES), st.sampled_from(_PLAIN_FILE_NAMES + _ODD_FILE_NAMES)
+        )
+        if not readable:
+            self.file_names |= self.text
+        info = st.one_of(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "subdir": st.sampled_from(["linux-64", "osx-64", "", None, 3]),
+                    "base_url": st.sampled_from(
+                        ["", "../pkgs/", "https://example.com/pkgs/", "https://u:p@example.com/x", 1]
+                    ),
+                    "arch": st.one_of(st.none(), self.text, st.integers()),
+                    "platform": st.one_of(st.none(), self.text, st.integers()),
+                },
+            ),
+        )
+        self.info = st.one_of(info, info, info, self.values)
+
+
+_READABLE, _ANYTHING = _Values(readable=True), _Values(readable=False)
+
+
+@st.composite
+def _entries(draw: st.DrawFn, values: _Values) -> _Pairs:
+    pairs = _Pairs()
+    for fn in draw(st.lists(values.file_names, min_size=1, max_size=5)):
+        if draw(st.integers(0, 19)) == 0:
+            pairs.append((fn, draw(values.values)))  # not an object at all
+            continue
+        stem = fn.rsplit("-", 2)[0] if fn.count("-") >= 2 else "a"
+        base = {"name": stem, "version": "1", "build": "0", "build_number": 0, "depends": []}
+        if stem == "python":
+            base["version"] = draw(st.sampled_from(["3.9.0", "2.7.18", "4.0"]))
+        if draw(st.integers(0, 3)):  # a whole entry but for one field of any type: stored, boxed or refused
+            fields = _Pairs(base.items())
+            fields.append((draw(_KERNEL_FIELDS), draw(values.typed)))
+        else:
+            for key in draw(st.lists(st.sampled_from(sorted(base)), max_size=2, unique=True)):
+                del base[key]  # an entry without its identity, or without build_number / depends
+            fields = _Pairs(base.items())
+            fields.extend(draw(values.fields))  # a field given twice: the last value counts
+        pairs.append((fn, fields))
+    return pairs
+
+
+@st.composite
+def _documents(draw: st.DrawFn) -> Any:
+    values = _ANYTHING if draw(st.integers(0, 2)) == 0 else _READABLE
+    if draw(st.integers(0, 19)) == 0:
+        return draw(values.values)  # not an object
+    document = _Pairs()
+    keys = draw(
+        st.lists(
+            st.sampled_from(["packages", "packages.conda", "info", "repodata_version", "removed", "signatures"]),
+            max_size=6,
+        )
+    )
+    if not any(key.startswith("packages") for key in keys):
+        keys.append(draw(st.sampled_from(["packages", "packages.conda"])))
+    for key in keys:
+        if key.startswith("packages"):
+            value = draw(_entries(values)) if draw(st.integers(0, 9)) else draw(values.values)
+        elif key == "info":
+            value = draw(values.info)
+        else:
+            value = draw(values.values)
+        document.append((key, value))
+    return document
+
+
+_SAMPLES = [
+    DATA / "channel-zlib" / "linux-64" / "repodata.json",
+    DATA / "channel-zlib" / "win-64" / "repodata.json",
+    DATA / "channels" / "python-pip" / "linux-64" / "repodata.json",
+    DATA / "channels" / "conda-test" / "linux-64" / "repodata.json",
+]
+_TOKENS = st.sampled_from(
+    [
+        b'"',
+        b"\\",
+        b"\\u",
+        b"\\ud800",
+        b"\\udcff",
+        b"\\ud800\\udc00",
+        b"\xff",
+        b"\xed\xa0\x80",
+        b"\xc3",
+        b"\x00",
+        b",",
+        b":",
+        b"{",
+        b"}",
+        b"[",
+        b"]",
+        b"NaN",
+        b"1e400",
+        b"-0",
+        b"99999999999999999999",
+        b"null",
+        b"true",
+        b" ",
+    ]
+)
+_VALUE_TOKENS = st.sampled_from(
+    [
+        b"null",
+        b"true",
+        b"0",
+        b"-1",
+        b"1.5",
+        b"-0",
+        b"1e400",
+        b"NaN",
+        b"99999999999999999999",
+        b"1600000000000",
+        b'""',
+        b'"x"',
+        b'"\\ud800"',
+        b'"a\\u0000b"',
+        b"[]",
+        b'["a", 1]',
+        b'["x y", " z"]',
+        b"{}",
+        b'{"a": []}',
+        b"[[[[[[[[[[]]]]]]]]]]",
+    ]
+)
+_STRING_TOKENS = st.sampled_from(
+    [
+        b"\\ud800",
+        b"\\udcff",
+        b"\\udbff\\udfff",
+        b"\\ud800\\u0041",
+        b"\\u0000",
+        b"\\u005b",
+        b'\\"',
+        b"\\\\",
+        b"\\x",
+        b"\xff",
+        b"\xed\xa0\x80",
+        b"\xc3\xa9",
+        b" ",
+        b",",
+        b"\t",
+    ]
+)
+_POSITION = st.integers(0, 10**6)
+_EDITS = st.lists(
+    st.one_of(
+        st.tuples(
+            st.sampled_from(["truncate", "replace", "insert", "delete", "duplicate"]),
+            _POSITION,
+            _POSITION,
+            st.one_of(_TOKENS, st.binary(min_size=1, max_size=3)),
+        ),
+        st.tuples(st.just("in_string"), _POSITION, _POSITION, _STRING_TOKENS),
+        st.tuples(st.just("value"), _POSITION, _POSITION, _VALUE_TOKENS),
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+def _edited(data: bytes, edits: list[tuple[str, int, int, bytes]]) -> bytes:
+    for kind, at, other, token in edits:
+        if kind in ("in_string", "value"):
+            # right after a quote (inside a string, or just after one); or in place of a value
+            marks = [m.end() for m in re.finditer(b'"' if kind == "in_string" else b'": ', data)]
+            if marks:
+                at = marks[at % len(marks)]
+                if kind == "in_string":
+                    data = data[:at] + token + data[at:]
+                else:
+                    end = re.compile(rb"[,\n}]").search(data, at)
+                    data = data[:at] + token + data[end.start() if end else len(data) :]
+                continue
+        at %= len(data) + 1
+        if kind == "truncate":
+            data = data[:at]
+        elif kind == "replace":
+            data = data[:at] + token + data[at + len(token) :]
+        elif kind == "insert":
+            data = data[:at] + token + data[at:]
+        elif kind == "delete":
+            data = data[:at] + data[at + 1 + other % 40 :]
+        else:  # a copy of a stretch of the file (a key and its entry, often) put in again
+            end = at + 1 + other % 400
+            data = data[:end] + data[at:end] + data[end:]
+    return data
+
+
+_SETTINGS = st.fixed_dictionaries(
+    {
+        "add_pip_as_python_dependency": st.booleans(),
+        "use_only_tar_bz2": st.booleans(),
+        "separate_format_cache": st.booleans(),
+    }
+)
+
+
+@pytest.mark.one_backend
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document=_documents(), ascii_only=st.booleans(), config=_SETTINGS)
+def test_any_repodata_document_gives_the_same_index_on_both_backends(
+    tmp_path_factory: pytest.TempPathFactory, document: Any, ascii_only: bool, config: dict[str, bool]
+) -> None:
+    base = tmp_path_factory.mktemp("repodata")
+    url = _hostile_channel(base, _document_bytes(document, ascii_only))
+    rust, python, python_json = _each_kernel(url, config, base / ".condarc")
+    assert rust == python == python_json
+
+
+@pytest.mark.one_backend
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sample=st.sampled_from(_SAMPLES), edits=_EDITS, config=_SETTINGS)
+def test_any_edit_of_a_real_repodata_gives_the_same_index_on_both_backends(
+    tmp_path_factory: pytest.TempPathFactory, sample: Path, edits: list[tuple[str, int, int, bytes]], config: dict
+) -> None:
+    base = tmp_path_factory.mktemp("edited")
+    url = _hostile_channel(base, _edited(sample.read_bytes(), edits))
+    rust, python, python_json = _each_kernel(url, config, base / ".condarc")
+    assert rust == python == python_json

@@ -24,6 +24,8 @@ from conda_exports import (
     rm_rf,
 )
 from conda_exports.exceptions import InvalidRemovePathError, PathsRemainError
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -649,3 +651,412 @@ def test_path_based_fallback_walk(tmp_path: Path, outside: Path) -> None:
     assert _PathPass(trash=True).run(str(single)) == []
     assert _PathPass(trash=True).run(str(tmp_path / "missing")) == []
     assert not single.exists()
+
+
+# --- one pass of the kernel, given text rm_rf never passes it --------------------------------
+
+
+@pytest.mark.parametrize("tail", ["d/.", "d/", "d//", "d/./", "./d", "d/././/"])
+def test_a_pass_reads_trailing_separators_and_dots_as_naming_the_directory(tmp_path: Path, tail: str) -> None:
+    from conda_exports import _backend
+
+    (tmp_path / "d" / "sub").mkdir(parents=True)
+    (tmp_path / "f").write_text("x")
+    assert _backend.remove.rm_rf_once(f"{tmp_path}/{tail}", False) == []
+    assert os.listdir(tmp_path) == ["f"]
+
+
+@pytest.mark.parametrize("tail", ["d/..", "d/../", "d/sub/../..", "d/sub/.././..", ""])
+def test_a_pass_refuses_a_path_ending_in_dot_dot_and_touches_nothing(tmp_path: Path, tail: str) -> None:
+    """``d/..`` names no entry to remove (the fallback used to empty the directory above ``d``)."""
+    from conda_exports import _backend
+
+    (tmp_path / "d" / "sub").mkdir(parents=True)
+    (tmp_path / "f").write_text("x")
+    path = f"{tmp_path}/{tail}" if tail else ""
+    with pytest.raises(InvalidRemovePathError) as info:
+        _backend.remove.rm_rf_once(path, False)
+    assert str(info.value) == f"cannot remove {path!r}: no parent directory"
+    assert sorted(os.listdir(tmp_path)) == ["d", "f"] and os.listdir(tmp_path / "d") == ["sub"]
+
+
+@pytest.mark.parametrize("tail", ["a\0b", "a\0/b", "missing\0/b", "\udcff/\0"])
+def test_a_pass_refuses_a_nul_anywhere(tmp_path: Path, tail: str) -> None:
+    from conda_exports import _backend
+
+    path = f"{tmp_path}/{tail}"
+    with pytest.raises(InvalidRemovePathError) as info:
+        _backend.remove.rm_rf_once(path, False)
+    assert str(info.value) == f"cannot remove {path!r}: embedded null byte"
+
+
+@pytest.mark.parametrize("tail", ["\ud800", "\ud800/x", "d/x\udfff"])
+def test_a_pass_refuses_text_the_file_system_cannot_encode_naming_its_place_in_the_path(
+    tmp_path: Path, tail: str
+) -> None:
+    from conda_exports import _backend
+
+    path = f"{tmp_path}/{tail}"
+    with pytest.raises(UnicodeEncodeError) as info:
+        _backend.remove.rm_rf_once(path, False)
+    assert str(info.value) == str(pytest.raises(UnicodeEncodeError, os.fsencode, path).value)
+
+
+# --- both backends, hostile paths -------------------------------------------------------------
+#
+# Each example builds the same small tree (files, directories, read-only and unsearchable ones,
+# symlinks to inside the tree, dangling and looping ones, a FIFO, a name of NAME_MAX bytes, one
+# that is not UTF-8, drawn extra entries, optionally a tree deeper than PATH_MAX and immutable
+# entries) under one fresh directory, removes one drawn path in it under the Rust backend,
+# records the outcome and what is left, builds the tree again at the same place and does the
+# same under the Python backend. Only paths inside the tree are ever given: a path that would
+# leave it, lexically or through a symlink, is assumed away, and a sibling of the tree is
+# checked to survive every call.
+
+_FS_IOC_GETFLAGS, _FS_IOC_SETFLAGS, _FS_IMMUTABLE_FL = 0x80086601, 0x40086602, 0x10
+
+_TREE = [  # (relative path, kind, detail)
+    ("f", "file", 0o644),
+    ("e", "dir", 0o755),
+    ("d", "dir", 0o755),
+    ("d/g", "file", 0o644),
+    ("d/sub", "dir", 0o755),
+    ("d/sub/h", "file", 0o644),
+    ("d/up", "symlink", "../f"),
+    ("ro", "file", 0o444),
+    ("rodir", "dir", 0o755),
+    ("rodir/x", "file", 0o444),
+    ("none", "dir", 0o755),
+    ("none/y", "file", 0o644),
+    ("link_d", "symlink", "d"),
+    ("link_f", "symlink", "f"),
+    ("abs_d", "symlink", None),  # the absolute path of d
+    ("dangling", "symlink", "nowhere"),
+    ("loop", "symlink", "loop"),
+    ("fifo", "fifo", None),
+    ("n" * 255, "file", 0o644),
+    ("\udcff", "file", 0o644),  # the byte 0xff: not UTF-8, a surrogate escape in Python
+    ("é", "dir", 0o755),
+    ("é/\x01 \n", "file", 0o644),
+]
+_MODES_AFTER = {"rodir": 0o500, "none": 0o000}  # set once their entries exist
+_TREE_NAMES = sorted({path.split("/")[-1] for path, _, _ in _TREE} | {p for p, _, _ in _TREE} | {"deep", "missing"})
+_DEEP_NAME, _DEEP_LEVELS = "d" * 200, 22  # 22 levels of 201 bytes: over PATH_MAX (4096) below "deep"
+_STUCK_CANDIDATES = ["f", "d/g", "d/sub", "d/sub/h", "e", "rodir/x"]
+_ODD_CHARACTERS = st.sampled_from(["\x00", "\ud800", "\udc80", "\udcff", "\udfff", ".", "/", "\n", "é", "📦", " "])
+_COMPONENT_TEXT = st.text(st.one_of(st.characters(codec="utf-8"), st.characters(), _ODD_CHARACTERS), max_size=12)
+
+
+class _FsPath:
+    """An ``os.PathLike`` returning whatever it was given."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __fspath__(self) -> object:
+        return self.value
+
+    def __repr__(self) -> str:
+        return f"_FsPath({self.value!r})"
+
+
+@st.composite
+def _removal_cases(draw: st.DrawFn) -> dict:
+    extras = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["", "d", "e", "d/sub"]),
+                st.one_of(_COMPONENT_TEXT, st.integers(250, 260).map(lambda n: "x" * n)),
+                st.sampled_from(["file", "dir", "symlink"]),
+                st.sampled_from(["f", "d", "d/sub", "nowhere", "x" * 300]),
+            ),
+            max_size=4,
+        )
+    )
+    deep = draw(st.booleans())
+    stuck = draw(st.lists(st.sampled_from(_STUCK_CANDIDATES), max_size=2, unique=True)) if draw(st.booleans()) else []
+    names = [name for _, name, _, _ in extras if name]
+    component = st.one_of(
+        st.sampled_from(_TREE_NAMES),
+        st.sampled_from(names) if names else st.nothing(),
+        st.sampled_from(["", ".", "..", "missing"]),
+        st.sampled_from(["\x00", "a\x00b", "\ud800", "x\udfff", "\udcff", "é\udc80"]),
+        _COMPONENT_TEXT,
+        st.integers(254, 300).map(lambda n: "n" * n),
+    )
+    relative = draw(
+        st.one_of(
+            component,  # one entry of the tree, or next to them
+            st.lists(component, min_size=2, max_size=5).map("/".join),
+            st.integers(0, _DEEP_LEVELS + 1).map(lambda k: "/".join(["deep", *[_DEEP_NAME] * k])),
+            st.integers(1900, 2100).map(lambda k: "d/" * k + "x"),  # > PATH_MAX in total
+        )
+    )
+    relative += draw(st.sampled_from(["", "", "", "/", "//", "/.", "/..", "/./"]))
+    form = draw(
+        st.sampled_from(["absolute", "absolute", "relative", "Path", "PathLike", "bytes", "PathLike-bytes", "other"])
+    )
+    other = draw(st.sampled_from([None, 3, 2.5, [], bytearray(b"x"), memoryview(b"x"), _FsPath(3), object()]))
+    max_retries = draw(st.one_of(st.sampled_from([0, 0, 0, 1]), st.sampled_from([-1, 1001, True, 1.0, "1", None])))
+    trash = draw(st.one_of(st.booleans(), st.sampled_from([None, 0, "", "yes", [1]])))
+    return {
+        "extras": extras,
+        "deep": deep,
+        "stuck": stuck,
+        "relative": relative,
+        "form": form,
+        "other": other,
+        "max_retries": max_retries,
+        "trash": trash,
+    }
+
+
+def _set_immutable(path: str, on: bool) -> bool:
+    """chattr +i / -i through the ioctl (root only, and only where the filesystem has it)."""
+    import array
+    import fcntl
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        flags = array.array("i", [0])
+        fcntl.ioctl(fd, _FS_IOC_GETFLAGS, flags, True)
+        flags[0] = flags[0] | _FS_IMMUTABLE_FL if on else flags[0] & ~_FS_IMMUTABLE_FL
+        fcntl.ioctl(fd, _FS_IOC_SETFLAGS, flags, True)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def _build_tree(root: str, case: dict) -> list[str]:
+    """The example's tree at ``root`` (which must not exist); returns the immutable paths."""
+    os.mkdir(root)
+    for relative, kind, detail in _TREE:
+        path = os.path.join(root, relative)
+        if kind == "dir":
+            os.mkdir(path, detail)
+        elif kind == "file":
+            with open(path, "wb") as fh:
+                fh.write(relative.encode("utf-8", "surrogateescape"))
+            os.chmod(path, detail)
+        elif kind == "symlink":
+            os.symlink(detail if detail is not None else os.path.join(root, "d"), path)
+        else:
+            os.mkfifo(path)
+    for parent, name, kind, target in case["extras"]:
+        if name in ("", ".", "..") or "/" in name:
+            continue
+        path = os.path.join(root, parent, name)
+        try:
+            if kind == "file":
+                with open(path, "xb") as fh:
+                    fh.write(b"extra")
+            elif kind == "dir":
+                os.mkdir(path)
+            else:
+                os.symlink(target, path)  # relative, inside the tree (or dangling)
+        except (OSError, ValueError):
+            pass
+    if case["deep"]:
+        os.mkdir(os.path.join(root, "deep"))
+        fd = os.open(os.path.join(root, "deep"), os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            for _ in range(_DEEP_LEVELS):
+                os.mkdir(_DEEP_NAME, dir_fd=fd)
+                child = os.open(_DEEP_NAME, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+                os.close(os.open("leaf", os.O_WRONLY | os.O_CREAT, 0o444, dir_fd=child))
+                os.close(fd)
+                fd = child
+        finally:
+            os.close(fd)
+    for relative, mode in _MODES_AFTER.items():
+        os.chmod(os.path.join(root, relative), mode)
+    return [path for path in (os.path.join(root, s) for s in case["stuck"]) if _set_immutable(path, True)]
+
+
+def _tear_down(root: str, stuck: list[str]) -> None:
+    for path in stuck:
+        _set_immutable(path, False)
+    if os.path.lexists(root):
+        shutil.rmtree(root)
+
+
+def _tree_state(root: str) -> object:
+    """What is left below ``root``: each entry's relative path, type, permissions and link target."""
+    if not os.path.lexists(root):
+        return None
+    state: list[tuple[str, str, object]] = []
+
+    def walk(dir_fd: int, prefix: str) -> None:
+        with os.scandir(dir_fd) as entries:
+            names = sorted(entry.name for entry in entries)
+        for name in names:
+            st_ = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+            relative = prefix + name
+            if stat.S_ISLNK(st_.st_mode):
+                state.append((relative, "symlink", os.readlink(name, dir_fd=dir_fd)))
+            elif stat.S_ISDIR(st_.st_mode):
+                state.append((relative, "dir", stat.S_IMODE(st_.st_mode)))
+                child = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=dir_fd)
+                try:
+                    walk(child, relative + "/")
+                finally:
+                    os.close(child)
+            else:
+                state.append((relative, stat.filemode(st_.st_mode), st_.st_size))
+
+    top = os.lstat(root)
+    if not stat.S_ISDIR(top.st_mode):
+        return stat.filemode(top.st_mode)
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        walk(fd, "")
+    finally:
+        os.close(fd)
+    return stat.S_IMODE(top.st_mode), state
+
+
+def _inside(root: str, path: str) -> bool:
+    return path == root or path.startswith(root + os.sep)
+
+
+def _stays_inside(root: str, relative: str) -> bool:
+    """Whether removing ``relative`` (below ``root``) can only touch the tree: lexically (the
+    way ``rm_rf`` normalises) and physically (through the symlinks of the tree)."""
+    if "\0" in relative:
+        return True  # refused before any file system call
+    joined = root + os.sep + relative
+    try:
+        os.fsencode(joined)
+    except UnicodeEncodeError:
+        return True  # refused before any file system call
+    return all(
+        _inside(root, candidate)
+        for candidate in (
+            os.path.abspath(joined),
+            os.path.realpath(joined),
+            os.path.realpath(os.path.dirname(joined)),
+        )
+    )
+
+
+def _removal_outcome(call: Callable[[], object]) -> tuple:
+    """A call's result, or its exception's type, text and OSError details (and what remains)."""
+    try:
+        return ("returned", call())
+    except Exception as exc:  # noqa: BLE001 - the exception is the outcome compared
+        return (
+            type(exc),
+            str(exc),
+            getattr(exc, "errno", None),
+            getattr(exc, "filename", None),
+            getattr(exc, "failures", None),
+        )
+
+
+def _argument(case: dict, root: str) -> object:
+    relative, form = case["relative"], case["form"]
+    joined = root + os.sep + relative
+    if form == "relative":  # the current directory is root
+        return "." + relative if relative.startswith(os.sep) else relative
+    if form == "Path":
+        return Path(joined)
+    if form == "PathLike":
+        return _FsPath(joined)
+    if form in ("bytes", "PathLike-bytes"):
+        try:
+            encoded = os.fsencode(joined)
+        except UnicodeEncodeError:
+            return joined
+        return encoded if form == "bytes" else _FsPath(encoded)
+    if form == "other":
+        return case["other"]
+    return joined
+
+
+def _on_each_backend(base: Path, case: dict, run: Callable[[str], tuple]) -> list[tuple]:
+    """``run(root)`` under each backend on a fresh copy of the example's tree, with the
+    current directory at ``root``; returns each outcome with the tree left after it."""
+    from conda_exports import _backend
+
+    if _backend._load_extension() is None:
+        pytest.skip("the compiled extension is not installed")
+    root = str(base / "tree")
+    sentinel = base / "outside" / "keep.txt"
+    sentinel.parent.mkdir(exist_ok=True)
+    sentinel.write_text("keep")
+    previous, cwd = _backend.BACKEND, os.getcwd()
+    results = []
+    try:
+        for name in ("rust", "python"):
+            stuck = _build_tree(root, case)
+            try:
+                os.chdir(root)
+                _backend.activate(name)
+                outcome = run(root)
+            finally:
+                os.chdir(cwd)
+                _backend.activate(previous)
+                for path in stuck:
+                    _set_immutable(path, False)
+            assert sentinel.read_text() == "keep" and set(os.listdir(base)) <= {"outside", "tree"}, name
+            results.append((outcome, _tree_state(root)))
+            _tear_down(root, stuck)
+    finally:
+        os.chdir(cwd)
+        _tear_down(root, [])
+    return results
+
+
+@pytest.mark.one_backend
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=_removal_cases())
+def test_rm_rf_of_any_path_gives_the_same_outcome_and_tree_on_both_backends(
+    tmp_path_factory: pytest.TempPathFactory, case: dict
+) -> None:
+    base = tmp_path_factory.mktemp("hostile")
+    assume(_stays_inside(str(base / "tree"), case["relative"]))
+
+    def run(root: str) -> tuple:
+        argument = _argument(case, root)
+        return _removal_outcome(lambda: rm_rf(argument, max_retries=case["max_retries"], trash=case["trash"]))
+
+    rust, python = _on_each_backend(base, case, run)
+    assert rust == python
+
+
+def _kernel_outcome(kernel: object, path: str, trash: bool) -> tuple:
+    """One pass of ``kernel`` over ``path``: what remains, as ``(path, errno, reason)`` with the
+    reason only where there is no errno (the text of an errno is the system's, worded by each
+    kernel's runtime), sorted (the Rust walk is parallel); or the exception's type and text."""
+    try:
+        failures = kernel.rm_rf_once(path, trash)  # type: ignore[attr-defined]
+    except Exception as exc:  # noqa: BLE001 - the exception is the outcome compared
+        return (type(exc), str(exc))
+    return ("returned", sorted((p, e, None if e is not None else reason) for p, e, reason in failures))
+
+
+@pytest.mark.one_backend
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=_removal_cases())
+def test_one_pass_of_either_kernel_over_any_text_path_is_the_same(
+    tmp_path_factory: pytest.TempPathFactory, case: dict
+) -> None:
+    """The kernels themselves, given text ``rm_rf`` never passes them (relative, with ``.``,
+    ``..``, repeated and trailing separators): the same refusals, remains and tree."""
+    from conda_exports import _backend
+
+    base = tmp_path_factory.mktemp("kernel")
+    assume(_stays_inside(str(base / "tree"), case["relative"]))
+    relative, trash = case["relative"], bool(case["trash"])
+
+    def run(root: str) -> tuple:
+        path = relative if case["form"] == "relative" and not relative.startswith(os.sep) else root + os.sep + relative
+        return _kernel_outcome(_backend.remove, path, trash)
+
+    rust, python = _on_each_backend(base, case, run)
+    assert rust == python

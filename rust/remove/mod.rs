@@ -51,5 +51,9 @@ pub fn remove_once(path: &Path, trash: bool) -> Result<Vec<Failure>, InvalidPath
     let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
         return Err(InvalidPath(path.to_path_buf(), "no parent directory"));
     };
+    // anywhere in the path, not only in the name: no system call can take it
+    if path.as_os_str().as_encoded_bytes().contains(&0) {
+        return Err(InvalidPath(path.to_path_buf(), "embedded null byte"));
+    }
     imp::remove_once(path, parent, name, trash)
 }

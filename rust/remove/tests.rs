@@ -68,8 +68,16 @@ fn refuses_paths_without_parent_or_name() {
 #[test]
 fn refuses_a_nul_byte() {
     use std::os::unix::ffi::OsStrExt;
-    let path = Path::new(std::ffi::OsStr::from_bytes(b"/tmp/a\0b"));
-    assert!(matches!(remove_once(path, true), Err(InvalidPath(..))));
+    for bytes in [&b"/tmp/a\0b"[..], b"/tmp/a\0/b", b"/nonexistent\0/b"] {
+        let path = Path::new(std::ffi::OsStr::from_bytes(bytes));
+        assert!(
+            matches!(
+                remove_once(path, true),
+                Err(InvalidPath(_, "embedded null byte"))
+            ),
+            "{path:?}"
+        );
+    }
 }
 
 #[cfg(unix)]

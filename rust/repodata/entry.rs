@@ -226,6 +226,9 @@ impl<'de> Visitor<'de> for EntryVisitor<'_, '_> {
         let mut depends: Option<List> = None;
         let mut python_name = false;
         let mut python_version = false;
+        // a field given more than once counts with its last value (as in a Python dict), so
+        // whether it is stored as it is, or needs Python, is kept per field
+        let mut slow_fields: u32 = 0;
         let mut slow = false;
         let mut newer = false;
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
@@ -289,7 +292,14 @@ impl<'de> Visitor<'de> for EntryVisitor<'_, '_> {
                             _ => false,
                         },
                         "track_features" | "features" => match value {
-                            Val::Null => true,
+                            Val::Null => {
+                                if key == "features" {
+                                    rec.features = List::ABSENT;
+                                } else {
+                                    rec.track_features = List::ABSENT;
+                                }
+                                true
+                            }
                             other => match features(&other) {
                                 Some(items) => {
                                     let list = chunk.push_list(items);
@@ -334,8 +344,8 @@ impl<'de> Visitor<'de> for EntryVisitor<'_, '_> {
                         "date" => store(&mut rec.date, optional_str(chunk, &value)),
                         "size" => {
                             match value {
-                                Val::Int(n) => rec.size = Opt::Some(n),
-                                Val::Null => rec.size = Opt::Absent,
+                                Val::Int(n) => (rec.size, rec.size_other) = (Opt::Some(n), false),
+                                Val::Null => (rec.size, rec.size_other) = (Opt::Absent, false),
                                 _ => rec.size_other = true,
                             }
                             !rec.size_other
@@ -359,7 +369,7 @@ impl<'de> Visitor<'de> for EntryVisitor<'_, '_> {
                             None => false,
                         },
                         "record_version" => {
-                            newer |= match value {
+                            newer = match value {
                                 Val::Int(n) => n > 1,
                                 Val::Float(x) => x > 1.0,
                                 Val::Big => true,
@@ -373,7 +383,11 @@ impl<'de> Visitor<'de> for EntryVisitor<'_, '_> {
                     }
                 }
             };
-            slow |= !stored;
+            if !stored {
+                slow_fields |= field_bit(&key);
+            } else if slow_fields != 0 {
+                slow_fields &= !(field_bit(&key) & !OTHER_FIELD);
+            }
         }
         // conda leaves these out (with a KeyError for the name); we skip them with a warning
         rec.status = if newer {
@@ -394,7 +408,7 @@ impl<'de> Visitor<'de> for EntryVisitor<'_, '_> {
                 None => {}
             }
         }
-        slow |= !has_build_number;
+        slow |= slow_fields != 0 || !has_build_number;
         if add_pip && python_name && python_version {
             if let Some(list) = depends {
                 let items: Vec<Span> =
@@ -455,6 +469,40 @@ impl EntryVisitor<'_, '_> {
         rec
     }
 }
+
+/// The bit of `slow_fields` for an entry's field: one per field a value can be refused for.
+fn field_bit(key: &str) -> u32 {
+    const FIELDS: [&str; 21] = [
+        "name",
+        "version",
+        "build",
+        "build_number",
+        "depends",
+        "constrains",
+        "track_features",
+        "features",
+        "noarch",
+        "license",
+        "license_family",
+        "md5",
+        "sha256",
+        "legacy_bz2_md5",
+        "preferred_env",
+        "python_site_packages_path",
+        "date",
+        "size",
+        "legacy_bz2_size",
+        "timestamp",
+        "package_type",
+    ];
+    FIELDS
+        .iter()
+        .position(|&field| field == key)
+        .map_or(OTHER_FIELD, |at| 1 << at)
+}
+
+/// The bit of any other key: shared, and never cleared, so a value refused there is not forgotten.
+const OTHER_FIELD: u32 = 1 << 31;
 
 fn store(slot: &mut Span, value: Option<Span>) -> bool {
     match value {

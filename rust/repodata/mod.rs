@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use serde::de::Deserializer;
+use serde::de::{DeserializeSeed, Deserializer};
 
 pub use entry::is_plain_dist;
 use json::{locate, validate, Bad};
@@ -363,6 +363,21 @@ pub fn parse(
         offset: Some(err.valid_up_to()),
         reason: "invalid UTF-8".to_owned(),
     })?;
+    let start = text.len() - text.trim_start_matches([' ', '\t', '\n', '\r']).len();
+    if !text[start..].starts_with('{') {
+        // Not an object: what else is wrong with the text is said first (as Python's json
+        // does), then that it is not repodata, at the byte where the value starts.
+        let mut de = serde_json::Deserializer::from_str(text);
+        json::ValSeed
+            .deserialize(&mut de)
+            .and_then(|_| de.end())
+            .map_err(|err| json_error(path, data, &err))?;
+        return Err(RepodataError::Invalid {
+            path: path.to_path_buf(),
+            offset: Some(start),
+            reason: "invalid type: expected a repodata object".to_owned(),
+        });
+    }
     let results = top::Results::default();
     let top = rayon::scope(|scope| {
         let spawner = top::Spawner {
@@ -376,6 +391,17 @@ pub fn parse(
             .and_then(|top| de.end().map(|()| top))
     });
     let top = top.map_err(|err| json_error(path, data, &err))?;
+    for (group, name) in [(&top.legacy, "packages"), (&top.conda, "packages.conda")] {
+        if group.not_object {
+            return Err(RepodataError::Invalid {
+                path: path.to_path_buf(),
+                offset: None,
+                reason: format!(
+                    "invalid type: expected an object of package entries for \"{name}\""
+                ),
+            });
+        }
+    }
     let invalid = |bad: Bad| RepodataError::Invalid {
         path: path.to_path_buf(),
         offset: Some(bad.offset.saturating_sub(text.as_ptr() as usize)),
@@ -645,6 +671,60 @@ mod tests {
     }
 
     #[test]
+    fn a_repeated_top_level_key_counts_with_its_last_value() {
+        let data = parse_str(
+            r#"{"packages": [1, [2]], "packages.conda": "x", "packages.conda": {},
+                "packages": {"a-1-0.tar.bz2": {"name": "a", "version": "1", "build": "0", "build_number": 0}}}"#,
+        )
+        .expect("valid: the values replaced do not count");
+        assert_eq!(names(&data), ["a-1-0.tar.bz2"]);
+        for text in [
+            r#"{"packages": {}, "packages": [1]}"#,
+            r#"{"packages.conda": null, "packages.conda": 3}"#,
+        ] {
+            let err = parse_str(text).err().expect("invalid");
+            match err {
+                RepodataError::Invalid { offset, reason, .. } => {
+                    assert_eq!(offset, None);
+                    assert!(
+                        reason.starts_with("invalid type: expected an object"),
+                        "{reason}"
+                    );
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        // what a repeated key replaces is still read: it must be JSON
+        assert!(parse_str(r#"{"packages": ["\ud800"], "packages": {}}"#).is_err());
+    }
+
+    #[test]
+    fn a_field_given_twice_counts_with_its_last_value() {
+        let data = parse_str(
+            r#"{"packages": {
+                "a-1-0.tar.bz2": {"name": "a", "version": "1", "build": "0", "build_number": 0,
+                                  "record_version": 2, "record_version": 1},
+                "b-1-0.tar.bz2": {"name": "b", "version": "1", "build": "0", "build_number": "x",
+                                  "build_number": 3, "size": "x", "size": 7, "features": "f", "features": null},
+                "c-1-0.tar.bz2": {"name": "c", "version": "1", "build": "0", "build_number": 0,
+                                  "license": "MIT", "license": 3}}}"#,
+        )
+        .expect("valid");
+        assert_eq!(
+            names(&data),
+            ["a-1-0.tar.bz2", "b-1-0.tar.bz2", "c-1-0.tar.bz2"]
+        );
+        let (chunk, b) = data.locate(1).expect("record");
+        assert!(!b.slow, "the values that count are all stored as they are");
+        assert_eq!((b.build_number, b.size), (3, Opt::Some(7)));
+        assert!(chunk.list(b.features).is_none());
+        assert!(
+            data.locate(2).expect("record").1.slow,
+            "the license that counts is no string"
+        );
+    }
+
+    #[test]
     fn python_gets_pip_and_unusual_values_go_to_python() {
         let data = parse_str(
             r#"{"packages": {"python-3.9.0-0.tar.bz2": {"name": "python", "version": "3.9.0", "build": "0", "build_number": 0, "depends": ["zlib"]},
@@ -695,8 +775,20 @@ mod tests {
         }
         let err = parse_str("{\"packages\": [1, 2]}").err().expect("invalid");
         assert!(matches!(err, RepodataError::Invalid { .. }), "{err:?}");
-        let err = parse_str("[]").err().expect("invalid");
-        assert!(matches!(err, RepodataError::Invalid { .. }), "{err:?}");
+        for (text, at) in [("[]", 0), (" \n\"x\"", 2), ("\t3 ", 1), ("null", 0)] {
+            match parse_str(text).err().expect("invalid") {
+                RepodataError::Invalid { offset, reason, .. } => {
+                    assert_eq!(offset, Some(at), "{text:?}");
+                    assert_eq!(reason, "invalid type: expected a repodata object");
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        // what else is wrong with a value that is no object is said first
+        match parse_str("[1e400]").err().expect("invalid") {
+            RepodataError::Invalid { reason, .. } => assert_eq!(reason, "number out of range"),
+            other => panic!("unexpected {other:?}"),
+        }
     }
 
     #[test]

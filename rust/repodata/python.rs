@@ -160,6 +160,11 @@ impl RepodataStore {
         let Some(text) = chunk.str(span) else {
             return py_str(py, chunk, span);
         };
+        if text.is_empty() {
+            // takes no room in the arena: the next string stored starts at the same place,
+            // so the place names no one string
+            return PyString::new(py, text).into_any();
+        }
         let key = u64::from(chunk_id) << 32 | u64::from(span.start);
         // the GIL is held throughout and nothing here calls back into this store
         let mut strings = self

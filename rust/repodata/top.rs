@@ -8,11 +8,11 @@ use std::fmt;
 use std::sync::Mutex;
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::entry::{parse_batch, twin_stem};
-use super::json::Bad;
+use super::json::{Bad, ValSeed};
 use super::{Chunk, CHUNK};
 
 /// The package entries of one `packages` object, in file order, and the chunk each run of
@@ -21,9 +21,19 @@ use super::{Chunk, CHUNK};
 pub(super) struct Group<'de> {
     pub entries: Vec<(Cow<'de, str>, &'de RawValue)>,
     pub chunks: Vec<usize>,
+    /// the value is not an object (nor null): refused, unless a repeated key replaces it
+    /// (the last value of a repeated key counts, as in a Python dict)
+    pub not_object: bool,
 }
 
 impl Group<'_> {
+    fn not_an_object() -> Self {
+        Group {
+            not_object: true,
+            ..Group::default()
+        }
+    }
+
     /// (chunk, index in it) of entry `position`.
     pub fn place(&self, position: usize) -> (usize, usize) {
         (self.chunks[position / CHUNK], position % CHUNK)
@@ -135,10 +145,33 @@ impl<'de: 'scope, 'scope> Visitor<'de> for EntriesVisitor<'_, '_, 'scope> {
         Ok(Group::default()) // `"packages": null` counts as none, as `.get(...) or {}` would
     }
 
+    // Any other value is read (and so checked as JSON) and marked: whether it is an error
+    // depends on whether the key is repeated later.
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Group<'de>, E> {
+        Ok(Group::not_an_object())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Group<'de>, E> {
+        Ok(Group::not_an_object())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Group<'de>, E> {
+        Ok(Group::not_an_object())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Group<'de>, E> {
+        Ok(Group::not_an_object())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Group<'de>, E> {
+        Ok(Group::not_an_object())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Group<'de>, A::Error> {
+        while seq.next_element_seed(ValSeed)?.is_some() {}
+        Ok(Group::not_an_object())
+    }
+
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Group<'de>, A::Error> {
         let mut group = Group {
             entries: Vec::with_capacity(map.size_hint().unwrap_or(1024)),
             chunks: Vec::new(),
+            not_object: false,
         };
         let mut batch = Vec::with_capacity(CHUNK);
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {

@@ -43,15 +43,52 @@ _PARENT_FLAGS = getattr(os, "O_PATH", os.O_RDONLY) | getattr(os, "O_DIRECTORY", 
 
 
 def rm_rf_once(path: str, trash: bool) -> list[tuple[str, int | None, str]]:
-    """Removes ``path`` once; returns ``(path, errno, reason)`` for what remains."""
-    if not os.path.basename(path):
+    """Removes ``path`` once; returns ``(path, errno, reason)`` for what remains.
+
+    As the Rust kernel: text the file system encoding cannot take raises ``os.fsencode``'s
+    ``UnicodeEncodeError`` for the whole path; a path naming nothing to remove, or holding
+    a NUL anywhere, raises ``InvalidRemovePathError``.
+    """
+    os.fsencode(path)
+    split = _split(path)
+    if split is None or "\0" in path:
         # imported here: this module loads with the package, the exceptions only on use
         from ..exceptions import InvalidRemovePathError
 
-        raise InvalidRemovePathError(path, "no parent directory")
+        raise InvalidRemovePathError(path, "no parent directory" if split is None else "embedded null byte")
     if _FD_BASED:
-        return _FdPass(trash).run(path)
+        return _FdPass(trash).run(path, *split)
     return _PathPass(trash).run(path)
+
+
+def _trim_end(text: str) -> str:
+    """``text`` without trailing separators and ``.`` components (a root stays ``/``)."""
+    while True:
+        if text.endswith("/") and text.strip("/"):
+            text = text.rstrip("/")
+        elif text.endswith("/."):
+            text = text[:-1]
+        else:
+            return "/" if text and not text.strip("/") else text
+
+
+def _split(path: str) -> tuple[str, str] | None:
+    """``(parent, name)`` of ``path`` as the Rust kernel reads it, or None when it names
+    nothing to remove (a root, ``.``, a last component ``..``, empty text).
+
+    On POSIX that is std's ``Path::parent`` / ``Path::file_name``: trailing separators and
+    ``.`` components do not count (``d/.`` and ``d/`` name ``d``), ``..`` is never resolved
+    (``d/..`` names nothing: it is not removed as the directory holding ``d``).
+    """
+    if os.sep != "/":
+        parent, name = os.path.split(path)
+        return (parent, name) if name else None
+    body = _trim_end(path)
+    cut = body.rfind("/")
+    name = body[cut + 1 :]
+    if name in ("", ".", ".."):
+        return None
+    return (_trim_end(body[: cut + 1]) if cut >= 0 else ""), name
 
 
 class _Pass:
@@ -75,8 +112,7 @@ class _FdPass(_Pass):
 
     dev = -1  # the device of the path: directories on another one are not entered
 
-    def run(self, path: str) -> list[tuple[str, int | None, str]]:
-        parent, name = os.path.split(path)
+    def run(self, path: str, parent: str, name: str) -> list[tuple[str, int | None, str]]:
         try:
             pfd = os.open(parent or ".", _PARENT_FLAGS)
         except (FileNotFoundError, NotADirectoryError):

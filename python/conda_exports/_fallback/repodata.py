@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 _I64 = (-(2**63), 2**63 - 1)
+_JSON_SPACE = " \t\n\r"
 _ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 _NULLABLE_STR = frozenset(
     ("md5", "sha256", "legacy_bz2_md5", "license", "license_family", "preferred_env", "python_site_packages_path")
@@ -65,10 +66,40 @@ def _finite_float(text: str) -> float:
 
 
 def _int_in_double_range(text: str) -> int:
-    value = int(text)
-    if not -(2**63) <= value < 2**64 and math.isinf(float(text)):
+    if len(text) > 20 and math.isinf(float(text)):  # before int(): no int-string limit applies
         raise _Unreadable(text)
-    return value
+    return int(text)
+
+
+_NUMBER_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|-?(?:NaN|Infinity|[0-9][0-9.eE+-]*)', re.DOTALL)
+_EXPONENT = re.compile(r"[eE][+-]?([0-9]+)$")
+_I32_MAX = 2**31 - 1
+
+
+def _unreadable_at(text: str, literal: str) -> tuple[int | None, str]:
+    """serde_json's byte and reason for the first number or constant ``literal`` of the text
+    (outside strings): NaN and Infinity are no JSON value, ``-Infinity`` no number; a number
+    beyond a double is refused at its last digit, or at the exponent digit that overflows
+    an i32 (serde_json stops reading there)."""
+    for token in _NUMBER_OR_STRING.finditer(text):
+        if token.group() != literal:
+            continue
+        at = token.start()
+        if literal.endswith(("NaN", "Infinity")):
+            if literal.startswith("-"):
+                return len(text[: at + 1].encode("utf-8")), "invalid number"
+            return len(text[:at].encode("utf-8")), "expected value"
+        end = token.end() - 1
+        exponent = _EXPONENT.search(literal)
+        if exponent is not None:
+            value = 0
+            for index in range(exponent.start(1), exponent.end(1)):
+                value = value * 10 + int(literal[index])
+                if value > _I32_MAX:
+                    end = at + index
+                    break
+        return len(text[:end].encode("utf-8")), "number out of range"
+    return None, "number out of range"
 
 
 def _strict_json(path: str, text: str) -> Any:
@@ -82,10 +113,12 @@ def _strict_json(path: str, text: str) -> Any:
     except json.JSONDecodeError as exc:
         raise _invalid(path, len(text[: exc.pos].encode("utf-8")), exc.msg) from None
     except _Unreadable as exc:
-        at = text.find(exc.text)
-        raise _invalid(path, len(text[:at].encode("utf-8")) if at >= 0 else None, "number out of range") from None
-    except (ValueError, RecursionError) as exc:  # e.g. an integer over the int-string limit
-        raise _invalid(path, None, str(exc) or "recursion limit exceeded") from None
+        offset, reason = _unreadable_at(text, exc.text)
+        raise _invalid(path, offset, reason) from None
+    except RecursionError:  # deeper than serde_json reads too: the caller may say where
+        raise _invalid(path, None, _TOO_DEEP) from None
+    except ValueError as exc:  # e.g. an integer over the int-string limit
+        raise _invalid(path, None, str(exc)) from None
     _check_escapes(path, text)
     return value
 
@@ -94,34 +127,60 @@ _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.DOTALL)
 
 
 def _check_escapes(path: str, text: str) -> None:
-    """A surrogate escape (U+D800 to U+DFFF) must be a high one right before a low one."""
+    """Surrogate escapes as serde_json reads them, in text Python's json took (so each ``\\u``
+    has four hex digits): a high one (U+D800 to U+DBFF) must come right before a low one.
+
+    The first fault raises serde_json's reason at serde_json's byte: after a high one,
+    anything but ``\\u`` is an "unexpected end of hex escape" at the byte that is not ``\\``
+    (or not ``u``); a low one alone, or a high one followed by an escape that is not a low
+    one, is a "lone leading surrogate in hex escape" (sic) at the escape's last digit.
+    """
     if not _SURROGATE_ESCAPE.search(text):
         return
-    pending_high: int | None = None
-    previous_end = -1
-    for match in _ESCAPE.finditer(text):
-        escape = match.group(1)
-        code = int(escape[1:], 16) if escape[0] == "u" and len(escape) == 5 else None
-        adjacent = match.start() == previous_end
-        if pending_high is not None and not (adjacent and code is not None and 0xDC00 <= code <= 0xDFFF):
-            raise _invalid(path, len(text[:pending_high].encode("utf-8")), "lone leading surrogate in hex escape")
-        if pending_high is not None:
-            pending_high = None
-        elif code is not None and 0xD800 <= code <= 0xDBFF:
-            pending_high = match.start()
-        elif code is not None and 0xDC00 <= code <= 0xDFFF:
-            raise _invalid(path, len(text[: match.start()].encode("utf-8")), "lone trailing surrogate in hex escape")
-        previous_end = match.end()
-    if pending_high is not None:
-        raise _invalid(path, len(text[:pending_high].encode("utf-8")), "lone leading surrogate in hex escape")
+
+    def fault(at: int, reason: str) -> Exception:
+        return _invalid(path, len(text[:at].encode("utf-8")), reason)
+
+    escapes = _ESCAPE.finditer(text)
+    for match in escapes:
+        code = _escaped_code(match)
+        if code is None or not 0xD800 <= code <= 0xDFFF:
+            continue
+        if code >= 0xDC00:
+            raise fault(match.end() - 1, "lone leading surrogate in hex escape")
+        end = match.end()
+        for at, expected in ((end, "\\"), (end + 1, "u")):
+            if text[at : at + 1] != expected:
+                raise fault(at, "unexpected end of hex escape")
+        low = next(escapes)  # the escape at `end`
+        code = _escaped_code(low)
+        if code is None or not 0xDC00 <= code <= 0xDFFF:
+            raise fault(low.end() - 1, "lone leading surrogate in hex escape")
+
+
+def _escaped_code(match: re.Match[str]) -> int | None:
+    escape = match.group(1)
+    return int(escape[1:], 16) if escape[0] == "u" and len(escape) == 5 else None
 
 
 #: serde_json's nesting limit, counted from each value it decodes on its own.
 _MAX_DEPTH = 127
+_GROUPS = ("packages", "packages.conda")
+#: Where the Rust kernel finds values nested too deep, in the order it looks: a ``packages``
+#: value that is no object (read in place, under the document's own level, in its first
+#: pass), a package entry (each read on its own), another top-level value (each on its own).
+_IN_PLACE, _ENTRY, _OTHER = 0, 1, 2
+_TOO_DEEP = "recursion limit exceeded"
+#: the depth, counting the document as 1, of the first bracket serde_json refuses in each
+_REFUSED_AT = {_IN_PLACE: _MAX_DEPTH + 1, _ENTRY: _MAX_DEPTH + 3, _OTHER: _MAX_DEPTH + 2}
+#: a bracket written as an escape: in a string of the document, but not in the text
+_ESCAPED_BRACKET = re.compile(r"\\u00[57][bB]")
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},]', re.DOTALL)
 
 
-def _depth(value: Any, limit: int) -> int:
-    """Nesting depth of ``value`` (a scalar is 0), counting no further than ``limit`` + 1."""
+def _depth(value: Any, limit: int, walked: list[int] | None = None) -> int:
+    """Nesting depth of ``value`` (a scalar is 0), counting no further than ``limit`` + 1;
+    adds the objects and arrays walked to ``walked[0]`` (all of them, unless too deep)."""
     children: Any
     if type(value) is dict:
         children = value.values()
@@ -129,15 +188,110 @@ def _depth(value: Any, limit: int) -> int:
         children = value
     else:
         return 0
+    if walked is not None:
+        walked[0] += 1
     if limit <= 0:
         return 1
     deepest = 0
     for child in children:
         if type(child) in (dict, list):
-            deepest = max(deepest, _depth(child, limit - 1))
+            deepest = max(deepest, _depth(child, limit - 1, walked))
             if deepest >= limit:
                 break
     return deepest + 1
+
+
+def _brackets_in_strings(document: dict[str, Any]) -> int:
+    """How many ``{`` and ``[`` the keys and strings of ``document`` hold."""
+    count = 0
+    stack: list[Any] = [document]
+    while stack:
+        value = stack.pop()
+        if type(value) is dict:
+            for key, item in value.items():
+                count += key.count("{") + key.count("[")
+                stack.append(item)
+        elif type(value) is list:
+            stack.extend(value)
+        elif type(value) is str:
+            count += value.count("{") + value.count("[")
+    return count
+
+
+def _nesting_faults(text: str, repodata: dict[str, Any]) -> dict[int, int]:
+    """Where serde_json refuses to nest further, by kind (``_IN_PLACE``, ``_ENTRY``,
+    ``_OTHER``): the byte of the first bracket too deep of each; empty when none is.
+
+    serde_json reads every value, also those a repeated key replaces (which Python's dict
+    drops). The document Python kept is checked first; only when a value is too deep there,
+    or when the text holds brackets that are not the document's (what a repeated key
+    replaced, or brackets in strings), is the text itself scanned.
+    """
+    walked = [1]  # the document
+    deep = False
+    nested: Any
+    for key, value in repodata.items():
+        if key in _GROUPS and type(value) is dict:
+            walked[0] += 1
+            nested, limit = value.values(), _MAX_DEPTH
+        else:
+            nested, limit = (value,), (_MAX_DEPTH - 1 if key in _GROUPS else _MAX_DEPTH)
+        for item in nested:
+            if type(item) in (dict, list) and _depth(item, limit, walked) > limit:
+                deep = True
+                break
+        if deep:
+            break
+    if not deep:
+        in_text = text.count("{") + text.count("[")
+        if walked[0] == in_text or (
+            not _ESCAPED_BRACKET.search(text) and walked[0] + _brackets_in_strings(repodata) == in_text
+        ):
+            return {}
+    return _scan_nesting(text)
+
+
+def _first_too_deep(text: str) -> int | None:
+    """The byte where the Rust kernel finds the text nested too deep (None: it does not)."""
+    if text.lstrip(_JSON_SPACE).startswith("{"):
+        faults = _scan_nesting(text)
+        return next((faults[kind] for kind in (_IN_PLACE, _ENTRY, _OTHER) if kind in faults), None)
+    faults = _scan_nesting("{" + text + "}")  # a value that is no object, read on its own
+    return faults[_OTHER] - 1 if faults else None
+
+
+def _scan_nesting(text: str) -> dict[int, int]:
+    """``_nesting_faults`` read off the text of a document (an object, valid JSON)."""
+    import json
+
+    faults: dict[int, int] = {}
+    depth = 0
+    key: Any = None
+    expecting_key = False
+    group_kind = _IN_PLACE
+    for token in _TOKEN.finditer(text):
+        char = token.group()[0]
+        if char == '"':
+            if depth == 1 and expecting_key:
+                key, expecting_key = json.loads(token.group()), False
+        elif char == ",":
+            expecting_key = depth == 1
+        elif char in "]}":
+            depth -= 1
+        else:
+            depth += 1
+            if depth == 1:
+                expecting_key = True
+                continue
+            if key in _GROUPS:
+                if depth == 2:
+                    group_kind = _ENTRY if char == "{" else _IN_PLACE
+                kind = group_kind
+            else:
+                kind = _OTHER
+            if depth == _REFUSED_AT[kind] and kind not in faults:
+                faults[kind] = len(text[: token.start()].encode("utf-8"))
+    return faults
 
 
 def _load(path: str, data: bytes) -> tuple[Any, str, bool]:
@@ -431,18 +585,29 @@ def parse_repodata(path: str, add_pip: bool, use_only_tar_bz2: bool) -> Repodata
             data = file.read()
     except OSError as exc:
         raise from_oserror(exc, path) from None
-    repodata, text, exact = _load(path, data)
+    try:
+        repodata, text, exact = _load(path, data)
+    except ValueError as exc:  # Python's json gave up on a depth serde_json refused earlier: say where
+        if getattr(exc, "reason", None) != _TOO_DEEP or getattr(exc, "offset", 0) is not None:
+            raise
+        raise _invalid(path, _first_too_deep(data.decode("utf-8")), _TOO_DEEP) from None
     if type(repodata) is not dict:
-        raise _invalid(path, 0, "invalid type: expected a repodata object")
+        offset = _first_too_deep(text)
+        if offset is not None:
+            raise _invalid(path, offset, _TOO_DEEP)
+        start = len(text) - len(text.lstrip(_JSON_SPACE))
+        raise _invalid(path, start, "invalid type: expected a repodata object")
+    # in the Rust kernel's order: its first pass, then the packages values, then the rest
+    too_deep = _nesting_faults(text, repodata)
+    if _IN_PLACE in too_deep:
+        raise _invalid(path, too_deep[_IN_PLACE], _TOO_DEEP)
     legacy = _entries(path, repodata, "packages")
     conda_given = _entries(path, repodata, "packages.conda")
+    for kind in (_ENTRY, _OTHER):
+        if kind in too_deep:
+            raise _invalid(path, too_deep[kind], _TOO_DEEP)
     conda = {} if use_only_tar_bz2 else conda_given
     info = repodata.get("info", _NOT_GIVEN)
-    for key, value in repodata.items():
-        nested = (value,) if key not in ("packages", "packages.conda") else (*legacy.values(), *conda_given.values())
-        for item in nested:
-            if type(item) in (dict, list) and _depth(item, _MAX_DEPTH) > _MAX_DEPTH:
-                raise _invalid(path, None, "recursion limit exceeded")
 
     hidden = {_twin_stem(key) for key in conda}
     jobs: list[tuple[str, Any, Any, bool]] = []
@@ -471,8 +636,19 @@ def parse_repodata(path: str, add_pip: bool, use_only_tar_bz2: bool) -> Repodata
                 entry = precise["packages.conda" if is_conda else "packages"][key]
                 if twin is not None:
                     twin = precise["packages"][_twin_stem(key) + ".tar.bz2"]
+            # a string is handed over as JSON text, as the Rust kernel hands over every entry:
+            # the caller reads a str as the entry's JSON, so "{...}" must not become an object
+            if type(entry) is str:
+                entry = json.dumps(entry)
+            if type(twin) is str:
+                twin = json.dumps(twin)
             slow.append((len(records), entry, twin))
         records.append(stored)
+    if not exact and info is not _NOT_GIVEN and _holds_big_float(info):
+        # orjson read an integer beyond 64 bits as a float: the info as Python's json reads it
+        if precise is None:
+            precise = _strict_json(path, text)
+        info = precise["info"]
     return RepodataStore(
         None if info is _NOT_GIVEN else json.dumps(info),
         records,
@@ -482,6 +658,20 @@ def parse_repodata(path: str, add_pip: bool, use_only_tar_bz2: bool) -> Repodata
 
 
 _NOT_GIVEN: Any = object()
+
+
+def _holds_big_float(value: Any) -> bool:
+    """Whether ``value`` holds a float beyond 64-bit integers (orjson's reading of such an integer)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is float and abs(item) >= 2**63:
+            return True
+        if type(item) is dict:
+            stack.extend(item.values())
+        elif type(item) is list:
+            stack.extend(item)
+    return False
 
 
 def duplicates(stores: list[RepodataStore], with_fn: bool) -> list[tuple[int, int, int, int]]:
