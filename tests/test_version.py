@@ -540,7 +540,11 @@ def _outcome(fn: object, text: str) -> tuple:
     if isinstance(result, VersionOrder):
         return str(result), result._key, result.version, result.local
     matches = []
-    for candidate in ("1.0", text):  # a VersionSpec: matching may raise too (`0 *` matching "0 *")
+    # A VersionSpec: matching may raise too (`0 *` matching "0 *"). A `^...$` spec is the
+    # user's own regular expression, which Python's re (conda's too) may take exponential
+    # time to match against a long text, so it meets only the short candidate.
+    candidates = ("1.0",) if "^" in text else ("1.0", text)
+    for candidate in candidates:
         try:
             matches.append(result.match(candidate))
         except Exception as exc:  # noqa: BLE001 - the exception is the outcome compared
