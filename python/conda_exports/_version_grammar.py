@@ -126,14 +126,19 @@ def parse(vstr: str) -> tuple[str, Components, Components]:
     main = local_split[0]
     if not main:
         raise _invalid(vstr, "Missing version before local version separator '+'")
+    parts = _main_parts(epoch, main)
+    return norm, _components(parts, vstr), _components(local_parts, vstr)
+
+
+def _main_parts(epoch: str, main: str) -> list[str]:
+    """The epoch, then the dotted parts of the version before any local part."""
     if main[-1] == "_":
         # openssl-style trailing underscore: stays attached to the last component
         parts = main[:-1].replace("_", ".").split(".")
         parts[-1] += "_"
     else:
         parts = main.replace("_", ".").split(".")
-    parts.insert(0, epoch)
-    return norm, _components(parts, vstr), _components(local_parts, vstr)
+    return [epoch, *parts]
 
 
 def _components(parts: list[str], original: str) -> Components:
@@ -241,13 +246,7 @@ def key(vstr: str, max_digits: int) -> tuple[str, bytes] | None:
     main, plus, local = rest.partition("+")
     if not main or "+" in local:
         return None
-    if main[-1] == "_":
-        # openssl-style trailing underscore: stays attached to the last component
-        parts = main[:-1].replace("_", ".").split(".")
-        parts[-1] += "_"
-    else:
-        parts = main.replace("_", ".").split(".")
-    parts.insert(0, epoch)
+    parts = _main_parts(epoch, main)
     pieces: list[bytes] = []
     if not _sequence(parts, pieces, max_digits):
         return None
