@@ -3,6 +3,7 @@
 //! `tests/data/grammar/golden_versions.json` and `golden_specs.json` are written by
 //! `tests/data/grammar/make_golden.py` from the pure-Python kernels and read, unchanged, by
 //! pytest (`tests/test_golden.py`) and here: the single record of what both kernels answer.
+#![cfg(test)] // test-only: the unwraps here never run inside Python
 
 use std::path::PathBuf;
 

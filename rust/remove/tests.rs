@@ -1,4 +1,5 @@
 //! Tests of one pass, on both walks (the portable one runs here too).
+#![cfg(test)] // test-only: the unwraps here never run inside Python
 
 use std::fs;
 use std::path::{Path, PathBuf};
