@@ -641,3 +641,55 @@ def test_long_inputs() -> None:
     assert str(VersionOrder(mixed)) == mixed.replace("-", "_")
     spaced = " " * 1_000_000 + "1.0" + "\t" * 1_000_000
     assert str(VersionOrder(spaced)) == "1.0"
+
+
+# -- and/or expressions and globs in linear time --------------------------------------
+
+
+def test_long_and_or_expressions() -> None:
+    # minutes each when the tokenizer rescans to the end from every "^" (no timing asserted)
+    for text in ("^," * 100_000, "(^|" * 100_000, "$" + "^|" * 100_000):
+        with pytest.raises(InvalidVersionSpec):
+            VersionSpec(text)
+    regex_after_one = VersionSpec("1,^" + "1,^" * 20_000 + "$")  # "1" and one regex up to the "$"
+    assert regex_after_one.tup[1].spec_str == "^" + "1,^" * 20_000 + "$"
+    nested = VersionSpec("(" * 20_000 + ",".join(["1.*", "!=1.5"] * 10_000) + ")" * 20_000)
+    assert nested.match("1.4") and not nested.match("1.5")
+    many = "|".join(["1.*", ">=2,<3"] * 5_000)
+    assert VersionSpec(many).match("2.5") and not VersionSpec(many).match("3.0")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(list("^$ ,|()\t\n1a.*") + ["\u2003", "\x1c", ">="]), max_size=20).map("".join))
+def test_tokens_are_the_findall_tokens(text: str) -> None:
+    from conda_exports.models import version
+
+    assert version._tokens(text) == version._TOKENS.findall(text)
+
+
+_GLOB_ALPHABET = list("1a.*+-_ \n\r\u212a") + ["ab", "1.2"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(_GLOB_ALPHABET), min_size=1, max_size=10).map("".join),
+    st.lists(st.lists(st.sampled_from(_GLOB_ALPHABET), max_size=12).map("".join), max_size=5),
+)
+def test_glob_matches_as_its_regex(spec: str, candidates: list[str]) -> None:
+    try:
+        vs = VersionSpec(spec)
+    except (InvalidVersionSpec, ValueError):
+        return
+    if vs.regex is None or "^" in vs.spec_str:
+        return
+    for candidate in (*candidates, spec, spec + "\n", spec.replace("*", "")):
+        assert vs.match(candidate) == (vs.regex.match(candidate) is not None), (vs.spec_str, candidate)
+
+
+def test_glob_on_long_texts() -> None:
+    # conda's regex backtracks over every ".*": years for these (no timing asserted)
+    stars = VersionSpec("1*" * 40 + "2")
+    assert not stars.match("1" * 100_000) and stars.match("1" * 100_000 + "2")
+    long = "**" + "1" * 4290 + "__*"
+    assert VersionSpec(long).match(long) and not VersionSpec(long).match(long[:-3])
+    assert VersionSpec("1.*.a*").match("1.2.a3") and not VersionSpec("1.*.a*").match("1.2.b3")

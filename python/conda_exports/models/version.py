@@ -229,13 +229,65 @@ def ver_eval(vtest: str, spec: str) -> bool:
 # and/or expressions: "1.2,<2|>=3" -> ('|', (',', '1.2', '<2'), '>=3')
 
 _TOKENS = re.compile(r"\s*\^[^$]*[$]|\s*[()|,]|[^()|,]+")
+# _TOKENS without its first branch, for the part of the text after the last "$": there the
+# branch would scan to the end and fail at every "^", which makes findall quadratic
+_TOKENS_AFTER_LAST_DOLLAR = re.compile(r"\s*[()|,]|[^()|,]+")
 
 
-def _join(op: str, left: object, right: object) -> tuple[object, ...]:
-    """``op`` applied to two subtrees, flattening children that use the same operator."""
-    lhs = left[1:] if isinstance(left, tuple) and left[0] == op else (left,)
-    rhs = right[1:] if isinstance(right, tuple) and right[0] == op else (right,)
-    return (op, *lhs, *rhs)
+def _tokens(text: str) -> list[str]:
+    """``_TOKENS.findall(text)``, in linear time."""
+    last_dollar = text.rfind("$")
+    tokens = []
+    pos, end = 0, len(text)
+    while pos < end:
+        pattern = _TOKENS if pos <= last_dollar else _TOKENS_AFTER_LAST_DOLLAR
+        m = pattern.match(text, pos)
+        if m is None:  # findall's step past a position where nothing matches
+            pos += 1
+            continue
+        tokens.append(m.group())
+        pos = m.end()
+    return tokens
+
+
+class _Join:
+    """``op`` applied to two subtrees while parsing; flattened into tuples only at the end,
+    since flattening at every join copies ever longer tuples (quadratic)."""
+
+    __slots__ = ("op", "left", "right")
+
+    def __init__(self, op: str, left: object, right: object) -> None:
+        self.op, self.left, self.right = op, left, right
+
+
+def _operands_of(join: _Join) -> list[object]:
+    """The operands of ``join`` in order, looking through nested joins with the same op."""
+    operands = []
+    todo: list[object] = [join]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, _Join) and node.op == join.op:
+            todo += (node.right, node.left)
+        else:
+            operands.append(node)
+    return operands
+
+
+def _as_tuples(root: object) -> object:
+    """The tuple tree of ``root``: each run of one operator is one flat tuple."""
+    if not isinstance(root, _Join):
+        return root
+    built: dict[int, tuple[object, ...]] = {}
+    todo: list[tuple[_Join, bool]] = [(root, False)]
+    while todo:
+        join, children_built = todo.pop()
+        operands = _operands_of(join)
+        if children_built:
+            built[id(join)] = (join.op, *(built.pop(id(o)) if isinstance(o, _Join) else o for o in operands))
+        else:
+            todo.append((join, True))
+            todo += ((o, False) for o in operands if isinstance(o, _Join))
+    return built[id(root)]
 
 
 #: For each operator, what stops it from applying pending operators: "," binds tighter than "|".
@@ -256,10 +308,10 @@ def treeify(spec_str: str) -> object:
                 raise InvalidVersionSpec(spec_str, "cannot join single expression")
             operator = pending.pop()
             right, left = operands.pop(), operands.pop()
-            operands.append(_join(operator, left, right))
+            operands.append(_Join(operator, left, right))
 
     # The whole expression is wrapped in parentheses so that the last ")" collapses everything.
-    for token in map(str.strip, _TOKENS.findall(f"({spec_str})")):
+    for token in map(str.strip, _tokens(f"({spec_str})")):
         if token in _WEAKER_THAN:
             collapse(_WEAKER_THAN[token])
             pending.append(token)
@@ -276,7 +328,7 @@ def treeify(spec_str: str) -> object:
         raise InvalidVersionSpec(spec_str, f"unable to convert to expression tree: {pending}")
     if not operands:
         raise InvalidVersionSpec(spec_str, "unable to determine version from spec")
-    return operands[0]
+    return _as_tuples(operands[0])
 
 
 def untreeify(spec: object, _inand: bool = False, depth: int = 0) -> str:
@@ -308,6 +360,26 @@ def _compile(pattern: str, spec: str) -> re.Pattern[str]:
         raise InvalidVersionSpec(spec, f"invalid regular expression: {exc}") from None
 
 
+# what makes a glob spec's regex more than literal text between ".*"s
+_REGEX_SYNTAX = frozenset("\\?[]{}()|^$")
+
+
+def _glob_match(pieces: tuple[str, ...], text: str) -> bool:
+    """What the glob's regex says for a text without a newline, in linear time: the
+    regex backtracks over every ".*" and can take exponential time on a long text."""
+    first, *middle, last = pieces
+    end = len(text) - len(last)
+    if end < len(first) or not text.startswith(first) or not text.endswith(last):
+        return False
+    pos = len(first)
+    for piece in middle:
+        found = text.find(piece, pos, end)
+        if found < 0:
+            return False
+        pos = found + len(piece)
+    return True
+
+
 def _compare(op: str, vo: VersionOrder, target: VersionOrder) -> bool:
     if op == "==":
         return vo._key == target._key
@@ -335,13 +407,14 @@ def _compare(op: str, vo: VersionOrder, target: VersionOrder) -> bool:
 class _BaseSpec:
     """What VersionSpec and BuildNumberMatch share: spec text, exactness, equality."""
 
-    __slots__ = ("spec_str", "_is_exact", "_kind", "_op", "matcher_vo", "regex", "tup")
+    __slots__ = ("spec_str", "_is_exact", "_kind", "_op", "matcher_vo", "regex", "_glob", "tup")
     spec_str: str | int  # an int only for a BuildNumberMatch of a number
     _is_exact: bool
     _kind: int
     _op: str | None
     matcher_vo: VersionOrder | None
     regex: re.Pattern[str] | None
+    _glob: tuple[str, ...] | None  # the literal pieces between the stars of a glob spec
     tup: tuple[_BaseSpec, ...]
 
     @property
@@ -386,6 +459,7 @@ class _BaseSpec:
         self._op = None
         self.matcher_vo = None
         self.regex = None
+        self._glob = None
         self.tup = ()
 
     def match(self, value: object) -> bool:
@@ -401,7 +475,10 @@ class _BaseSpec:
         if kind == _ALL:
             return all(s.match(value) for s in self.tup)
         if kind == _REGEX:
-            return self.regex.match(value if isinstance(value, str) else str(value)) is not None  # type: ignore[union-attr]  # _REGEX: regex is set
+            text = value if isinstance(value, str) else str(value)
+            if self._glob is not None and "\n" not in text:
+                return _glob_match(self._glob, text)
+            return self.regex.match(text) is not None  # type: ignore[union-attr]  # _REGEX: regex is set
         return self.spec_str == value
 
 
@@ -424,6 +501,7 @@ class VersionSpec(_BaseSpec):
         self._op = None
         self.matcher_vo = None
         self.regex = None
+        self._glob = None
         self.tup = ()
         self._build(vspec)
         if is_str:
@@ -473,6 +551,8 @@ class VersionSpec(_BaseSpec):
             pattern = text.replace(".", r"\.").replace("+", r"\+").replace("*", r".*")
             self.regex = _compile(rf"^(?:{pattern})$", text)
             self._kind = _REGEX
+            if not _REGEX_SYNTAX.intersection(text):
+                self._glob = tuple(text.split("*"))
         elif text[-1] == "*":
             if text[-2:] != ".*":
                 text = text[:-1] + ".*"
