@@ -26,6 +26,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(hashing::python::many_file_digests, m)?)?;
     m.add_function(wrap_pyfunction!(version::python::version_key, m)?)?;
     m.add_function(wrap_pyfunction!(version::python::version_keys, m)?)?;
+    m.add_function(wrap_pyfunction!(version::python::version_order_new, m)?)?;
     m.add_function(wrap_pyfunction!(records::python::box_fast, m)?)?;
     m.add_function(wrap_pyfunction!(match_spec::python::split_spec, m)?)?;
     m.add_function(wrap_pyfunction!(remove::python::rm_rf_once, m)?)?;

@@ -304,8 +304,10 @@ pub fn version_keys(texts: &[Option<&str>]) -> Vec<Result<(Norm, Vec<u8>), Versi
 }
 
 pub mod python {
+    use pyo3::exceptions::PyTypeError;
+    use pyo3::intern;
     use pyo3::prelude::*;
-    use pyo3::types::{PyBytes, PyString};
+    use pyo3::types::{PyBytes, PyCFunction, PyDict, PyString, PyTuple, PyType};
     #[cfg(not(windows))]
     use std::os::raw::c_char;
 
@@ -371,6 +373,114 @@ pub mod python {
         let mut key = Vec::with_capacity(2 * s.len() + 16);
         let norm = super::write_key(&s, &mut key).ok()?;
         to_py(text, norm, &key)
+    }
+
+    /// `VersionOrder.__new__` for this backend: a builtin that makes the instance of a
+    /// string not cached yet without running any Python code.
+    ///
+    /// It handles `cls(text)` for `text` an exact `str` this kernel has a key for: a
+    /// cached instance from `cache`, or a new one (its `norm_version` and `_key` set,
+    /// stored in `cache`, which is emptied first when it holds `limit` entries). Every
+    /// other call (a subclass, another type, keywords, anything the kernel leaves to
+    /// Python) goes to `slow`, the Python `__new__`, so both backends answer alike.
+    #[pyfunction]
+    pub fn version_order_new<'py>(
+        cls: &Bound<'py, PyType>,
+        cache: &Bound<'py, PyDict>,
+        slow: &Bound<'py, PyAny>,
+        limit: usize,
+    ) -> PyResult<Bound<'py, PyCFunction>> {
+        let alloc = allocator(cls)?;
+        let (class_ref, cache_ref, slow_ref) = (
+            cls.clone().unbind(),
+            cache.clone().unbind(),
+            slow.clone().unbind(),
+        );
+        PyCFunction::new_closure(
+            cls.py(),
+            Some(c"__new__"),
+            Some(c"VersionOrder(vstr): the parsed version, cached per string."),
+            move |args: &Bound<'_, PyTuple>,
+                  kwargs: Option<&Bound<'_, PyDict>>|
+                  -> PyResult<Py<PyAny>> {
+                let py = args.py();
+                if kwargs.is_none() && args.len() == 2 {
+                    let class = class_ref.bind(py);
+                    let (cls, text) = (args.get_borrowed_item(0)?, args.get_borrowed_item(1)?);
+                    if cls.is(class) {
+                        if let Ok(text) = text.cast_exact::<PyString>() {
+                            let cache = cache_ref.bind(py);
+                            if let Some(hit) = cache.get_item(text)? {
+                                return Ok(hit.unbind());
+                            }
+                            if let Some(made) = make(class, alloc, &text)? {
+                                if cache.len() >= limit {
+                                    cache.clear();
+                                }
+                                cache.set_item(text, &made)?;
+                                return Ok(made.unbind());
+                            }
+                        }
+                    }
+                }
+                slow_ref.bind(py).call(args, kwargs).map(Bound::unbind)
+            },
+        )
+    }
+
+    /// The tp_alloc slot of `class`, which must be a heap type (a Python class).
+    fn allocator(class: &Bound<'_, PyType>) -> PyResult<pyo3::ffi::allocfunc> {
+        // SAFETY: `class` is a live type object and we hold the GIL. PyType_GetSlot is valid
+        // for heap types on every Python this module supports (checked just before), and
+        // returns the type's tp_alloc function pointer, or NULL.
+        unsafe {
+            let flags = pyo3::ffi::PyType_GetFlags(class.as_type_ptr());
+            if flags & pyo3::ffi::Py_TPFLAGS_HEAPTYPE == 0 {
+                return Err(PyTypeError::new_err("VersionOrder must be a Python class"));
+            }
+            let alloc = pyo3::ffi::PyType_GetSlot(class.as_type_ptr(), pyo3::ffi::Py_tp_alloc);
+            if alloc.is_null() {
+                return Err(PyTypeError::new_err("VersionOrder has no allocator"));
+            }
+            Ok(std::mem::transmute::<
+                *mut std::ffi::c_void,
+                pyo3::ffi::allocfunc,
+            >(alloc))
+        }
+    }
+
+    /// A new instance of `class` for `text`, or None when the kernel leaves `text` to Python.
+    fn make<'py>(
+        class: &Bound<'py, PyType>,
+        alloc: pyo3::ffi::allocfunc,
+        text: &Bound<'py, PyString>,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let py = class.py();
+        let Some(s) = utf8(text) else {
+            return Ok(None);
+        };
+        let mut key = Vec::with_capacity(2 * s.len() + 16);
+        let Ok(norm) = super::write_key(&s, &mut key) else {
+            return Ok(None);
+        };
+        // SAFETY: `alloc` is `class`'s own tp_alloc (see `allocator`), `class` is alive and we
+        // hold the GIL. For a Python class derived from object, `object.__new__(class)` is
+        // exactly this call: a new, zero-filled instance (every slot unset) with one
+        // reference, or NULL with an exception set.
+        let instance = unsafe { Bound::from_owned_ptr_or_err(py, alloc(class.as_type_ptr(), 0))? };
+        let norm = match norm {
+            Norm::Input => text.clone(),
+            Norm::Owned(norm) => PyString::new(py, &norm),
+        };
+        instance.setattr(intern!(py, "norm_version"), norm)?;
+        instance.setattr(intern!(py, "_key"), PyBytes::new(py, &key))?;
+        // SAFETY: `instance` is a live, GC-tracked object we hold a reference to, with the
+        // GIL held. Its slots hold a str, bytes and (once asked for) a tuple of lists of ints
+        // and strs: nothing that can lead back to it, so it can never be part of a reference
+        // cycle, and the cycle collector only loses a walk over the many instances the cache
+        // keeps alive.
+        unsafe { pyo3::ffi::PyObject_GC_UnTrack(instance.as_ptr().cast()) };
+        Ok(Some(instance))
     }
 
     /// `version_key` of each string, computed in parallel without the GIL.

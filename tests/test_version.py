@@ -168,6 +168,49 @@ def test_cached_and_picklable() -> None:
     assert pickle.loads(pickle.dumps(VersionOrder("3.2.1"))) == VersionOrder("3.2.1")
 
 
+def test_how_an_instance_is_made() -> None:
+    # the compiled backend's __new__ is a builtin; what it does not make itself (keywords,
+    # subclasses, str subclasses, text it has no key for) it hands to the Python one
+    import gc
+    import weakref
+
+    made = VersionOrder("4.5.6")
+    assert VersionOrder.__new__(VersionOrder, "4.5.6") is made and VersionOrder(vstr="4.5.6") is made
+    assert VersionOrder(type("Text", (str,), {})("4.5.6")) is made
+
+    class Later(VersionOrder):
+        __slots__ = ()
+
+    assert type(Later("4.5.7")) is Later and VersionOrder("4.5.7") is VersionOrder._cache_["4.5.7"]
+    assert Later("4.5.6") is made  # one cache for the class and its subclasses, as in conda
+    with pytest.raises(TypeError, match="VersionOrder needs a str, not bytes"):
+        VersionOrder(b"4.5.6")
+    with pytest.raises(TypeError):
+        VersionOrder()  # type: ignore[call-arg]
+    with pytest.raises(InvalidVersionSpec, match="Invalid version '4..5'"):
+        VersionOrder("4..5")
+    assert str(VersionOrder("1.0\u212a")) == "1.0k"  # non-ASCII text (a Kelvin sign): Python's grammar
+    gc.collect()
+    assert weakref.ref(made)() is made and made.version == [[0], [4], [5], [6]]
+    assert VersionOrder(" 4.5.6-A ").norm_version == "4.5.6_a"
+
+
+def test_cache_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from conda_exports.models import version
+
+    monkeypatch.setattr(version, "_CACHE_LIMIT", 3)
+    version._bind_new()
+    try:
+        VersionOrder._cache_.clear()
+        made = [VersionOrder(f"1.{i}") for i in range(10)]
+        assert 1 <= len(VersionOrder._cache_) <= 3 and VersionOrder("1.9") is made[-1]
+        assert [str(v) for v in made] == [f"1.{i}" for i in range(10)]
+    finally:
+        monkeypatch.undo()
+        version._bind_new()
+        VersionOrder._cache_.clear()
+
+
 def test_comparisons_with_other_types() -> None:
     vo = VersionOrder("1.0")
     assert vo != "1.0"
@@ -626,6 +669,7 @@ def test_the_int_limit_is_the_current_one() -> None:
         assert str(VersionOrder("1" * 300_000)) == "1" * 300_000
     finally:
         sys.set_int_max_str_digits(previous)
+        VersionOrder._cache_.clear()  # what it parsed under the other limits stays cached, as in conda
 
 
 def test_long_inputs() -> None:

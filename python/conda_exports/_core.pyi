@@ -1,6 +1,7 @@
 """Compiled kernels of conda_exports (Rust, PyO3). Use the public API instead."""
 
-from typing import final
+from collections.abc import Callable
+from typing import Any, final
 
 __version__: str
 # record field codes (rust/records.rs, the one definition) and conda's seconds limit
@@ -40,6 +41,7 @@ __all__ = [
     "split_spec",
     "version_key",
     "version_keys",
+    "version_order_new",
     "zst_supported",
 ]
 
@@ -47,6 +49,7 @@ def file_digests(path: str, algorithms: list[str]) -> list[str]: ...
 def many_file_digests(paths: list[str], algorithm: str) -> list[str]: ...
 def version_key(text: str) -> tuple[str, bytes] | None: ...
 def version_keys(texts: list[str]) -> list[tuple[str, bytes] | None]: ...
+def version_order_new(cls: type, cache: dict[str, Any], slow: Callable[..., Any], limit: int) -> Callable[..., Any]: ...
 def box_fast(
     kwargs: dict[str, object], kinds: dict[str, int], tables: dict[str, dict[object, object]]
 ) -> tuple[dict[str, object], list[str]]: ...

@@ -6,6 +6,9 @@ both backends; this module is only the kernel's face.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from .._version_grammar import MAX_DIGITS, key
 
 
@@ -18,3 +21,8 @@ def version_key(vstr: str) -> tuple[str, bytes] | None:
 def version_keys(strings: list[str]) -> list[tuple[str, bytes] | None]:
     """``version_key`` of each string, in order."""
     return [key(s, MAX_DIGITS) for s in strings]
+
+
+def version_order_new(cls: type, cache: dict[str, Any], slow: Callable[..., Any], limit: int) -> Callable[..., Any]:
+    """``VersionOrder.__new__`` for this backend: ``slow``, the Python ``__new__`` itself."""
+    return slow

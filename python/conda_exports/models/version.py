@@ -88,6 +88,8 @@ class VersionOrder:
     _cache_: dict[str, VersionOrder] = {}
 
     def __new__(cls, vstr: object) -> VersionOrder:
+        # the Python backend's; the compiled one binds its own builtin (see _bind_new), which
+        # hands back here every call it does not make itself
         cache = cls._cache_
         if vstr.__class__ is not str:
             if isinstance(vstr, VersionOrder):
@@ -203,13 +205,24 @@ class VersionOrder:
 
 
 _new_object = object.__new__
+_new_in_python = VersionOrder.__new__
+
+
+def _bind_new() -> None:
+    """Makes the active backend's ``VersionOrder.__new__`` the class's."""
+    new = _backend.version.version_order_new(VersionOrder, VersionOrder._cache_, _new_in_python, _CACHE_LIMIT)
+    type.__setattr__(VersionOrder, "__new__", staticmethod(new))
+
+
+_bind_new()
 
 
 @_backend.on_switch
 def _switched() -> None:
-    """Binds the new backend's kernel and empties the caches, which hold the old one's output."""
+    """Binds the new backend's kernels and empties the caches, which hold the old one's output."""
     global _kernel
     _kernel = _backend.version.version_key
+    _bind_new()
     VersionOrder._cache_.clear()
     VersionSpec._cache_.clear()
     BuildNumberMatch._cache_.clear()
