@@ -1199,3 +1199,33 @@ def test_any_settings_give_values_or_conda_errors(tmp_path_factory: pytest.TempP
                 pass
             except ImportError:
                 assert name == "channels"  # allow/deny lists need the channel models
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="0123456789.eE+-j\n\u0661x", max_size=16))
+def test_complex_check_is_the_pattern(text: str) -> None:
+    """``_is_complex`` (the pattern asked about the text with long digit runs cut to two digits)
+    accepts exactly what conda's complex pattern accepts."""
+    from conda_exports._typify import _RE_COMPLEX, _is_complex
+
+    assert _is_complex(text) is (_RE_COMPLEX.match(text) is not None)
+    for run in ("1" * 3, "2" * 7):  # long runs in every place a digit can be
+        longer = text.replace("1", run)
+        assert _is_complex(longer) is (_RE_COMPLEX.match(longer) is not None)
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("1" * 1_000_000 + "x", "str"),
+        ("1" * 500_000 + "+" + "2" * 500_000 + "j", "complex"),
+        ("1" * 1_000 + "e" + "2" * 1_000_000 + "j", "complex"),
+    ],
+)
+def test_a_long_number_setting_takes_linear_time(value: str, kind: str) -> None:
+    """~1 MB of digits in a number setting: conda's complex pattern backtracks over every split
+    of a digit run between its two numbers (tens of minutes here); if this test hangs, the
+    complex check has become quadratic again."""
+    ctx = Context(search_path=(), env={"CONDA_LOCAL_REPODATA_TTL": value})
+    with pytest.raises(InvalidTypeError, match=f"has type {kind}"):
+        ctx.local_repodata_ttl  # noqa: B018 -- read for the error
