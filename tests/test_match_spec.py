@@ -1457,3 +1457,16 @@ def test_kernel_knows_the_package_extensions() -> None:
     from conda_exports._url import PACKAGE_EXTENSIONS
 
     assert fallback.PACKAGE_EXTENSIONS == PACKAGE_EXTENSIONS
+
+
+@pytest.mark.parametrize(("unit", "expanded"), [("${", "${"), ("$V", "v"), ("${V}", "v")])
+def test_a_package_file_spec_full_of_variables_takes_linear_time(
+    monkeypatch: pytest.MonkeyPatch, unit: str, expanded: str
+) -> None:
+    """~1 MB of ``${`` with no ``}`` after them (each one a search to the end of the text in the
+    standard library's expandvars) or of ``$V`` (each one a copy of the text there): minutes
+    to hours; if this test hangs, the expansion of a package file spec has become quadratic again."""
+    monkeypatch.setenv("V", "v")
+    count = 1_000_000 // len(unit)
+    spec = MatchSpec("/ch/linux-64/" + unit * count + "-1-0.conda")
+    assert spec.get_raw_value("fn") == expanded * count + "-1-0.conda"
