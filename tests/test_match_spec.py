@@ -1505,3 +1505,30 @@ def test_a_glob_of_many_stars_takes_linear_time() -> None:
     assert MatchSpec(name="*a" * 20 + "*B").match({"name": "a" * 100 + "b", "version": "1", "build": "0"})
     with pytest.raises(ValueError, match="Incompatible component merge"):
         MatchSpec.merge([f"x 1 {few}", "x 1 " + "a" * 100])
+
+
+@pytest.mark.one_backend
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.text(alphabet="ab*-/:\n", min_size=1, max_size=8).map(lambda v: v if "*" in v else v + "*"),
+    st.text(alphabet="ab-/:\n", max_size=10),
+)
+def test_channel_globs_match_as_condas_pattern(value: str, text: str) -> None:
+    """A channel glob is used unescaped (``.`` is any character there); with no such character
+    in it, the glob matcher gives the answers of conda's pattern."""
+    import re
+
+    from conda_exports.models._spec_matchers import ChannelMatch
+
+    pattern = ChannelMatch(value)._re
+    for candidate in (text, value.replace("*", text)):
+        expected = re.match("^(?:{})$".format(value.replace("*", ".*")), candidate) is not None
+        assert (pattern.match(candidate) is not None) is expected  # type: ignore[union-attr]
+
+
+def test_a_channel_glob_of_many_stars_takes_linear_time() -> None:
+    """A channel glob of 20 stars against a 1 MB channel URL: conda's pattern backtracks
+    exponentially in the stars; if this test hangs, it does again."""
+    spec = MatchSpec("x[channel='" + "*a" * 20 + "*b']")
+    for channel, expected in (("https://h/" + "a" * 1_000_000, False), ("https://h/" + "a" * 1_000_000 + "b", True)):
+        assert spec.match({"name": "x", "version": "1", "build": "0", "channel": channel}) is expected

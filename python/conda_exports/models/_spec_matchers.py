@@ -286,6 +286,10 @@ class FeatureMatch(_Matcher):
         return "[{}]".format(", ".join(f"'{k}'" for k in sorted(self._raw_value)))
 
 
+#: what is not literal in a regular expression (``{`` only before a count, but taken as not literal)
+_REGEX_SYNTAX = frozenset(".^$+?{}[]\\|()")
+
+
 class ChannelMatch(GlobStrMatch):
     """A channel: a Channel (matched by name or canonical name, so ``defaults`` matches its
     ``pkgs/main``), or a ``*`` glob / ``^regex$`` on the record channel's canonical name."""
@@ -296,11 +300,14 @@ class ChannelMatch(GlobStrMatch):
         self._re = None
         if isinstance(value, str):
             if value.startswith("^") and value.endswith("$") or "*" in value:
-                try:
-                    is_regex = value.startswith("^") and value.endswith("$")
-                    self._re = re.compile(value if is_regex else "^(?:{})$".format(value.replace("*", ".*")))
-                except re.error as exc:
-                    raise InvalidMatchSpec(value, f"Contains an invalid regular expression. '{exc}'") from None
+                is_regex = value.startswith("^") and value.endswith("$")
+                if not is_regex and _REGEX_SYNTAX.isdisjoint(value):
+                    self._re = _Glob(value)  # conda's pattern (the value, each * as .*) is then the glob's
+                else:
+                    try:
+                        self._re = re.compile(value if is_regex else "^(?:{})$".format(value.replace("*", ".*")))
+                    except re.error as exc:
+                        raise InvalidMatchSpec(value, f"Contains an invalid regular expression. '{exc}'") from None
             else:
                 value = _channel(value)
         self._raw_value = value  # a Channel, a pattern, or (as conda allows) any other object given
