@@ -1152,6 +1152,19 @@ def test_hostile_yaml_is_a_load_error_not_a_hang(tmp_path: Path, text: str, mess
         reset_context([str(path)])
 
 
+def test_many_aliases_of_a_commented_value_take_linear_time() -> None:
+    """An anchored value with ~1 MB of comment lines after it, named by 90,000 aliases: each alias
+    is that value's node, whose comments were read again for each one (most of an hour here);
+    if this test hangs, the flags of aliased nodes are no longer read once."""
+    from conda_exports._condarc import parse_text
+
+    text = "a: &x v\n" + "#c\n" * 300_000 + "b: [" + "*x, " * 90_000 + "]\n"
+    settings = parse_text(text, "test.yml")
+    assert len(settings["b"].value) == 90_000 and settings["a"].value == "v"
+    flagged = "a: &x v  #!top\nb: [" + "*x, " * 3 + "]\n"  # one comment: an alias has its value's flag
+    assert [item.flag for item in parse_text(flagged, "test.yml")["b"].value] == ["top"] * 3
+
+
 def test_aliases_are_expanded(use_condarc) -> None:
     use_condarc("mirrors: &m [https://a, https://b]\ndefault_channels: *m\n")
     assert context.default_channel_urls == ("https://a", "https://b")
