@@ -177,3 +177,44 @@ def test_arbitrary_strings_give_a_channel_or_a_value_error(condarc) -> None:
         assert isinstance(ch.urls(), list)
 
     check()
+
+
+def _custom_channel_by_segments(name: str, custom_channels: dict) -> object:
+    """The lookup as it was written before (one ``rsplit`` per segment, quadratic in the
+    segments of a long name): the reference for ``_custom_channel_of``."""
+    while True:
+        if name in custom_channels:
+            return custom_channels[name]
+        shorter = name.rsplit("/", 1)[0]
+        if shorter == name:
+            return None
+        name = shorter
+
+
+def test_custom_channel_lookup_is_the_segment_by_segment_one() -> None:
+    hypothesis = pytest.importorskip("hypothesis")
+    from conda_exports.models.channel import _custom_channel_of
+    from hypothesis import strategies as st
+
+    names = st.text(alphabet="ab/", max_size=12)
+
+    @hypothesis.settings(max_examples=500, deadline=None)
+    @hypothesis.given(names, st.lists(names, max_size=5))
+    def check(name: str, configured: list[str]) -> None:
+        custom = {key: object() for key in configured}
+        assert _custom_channel_of(name, custom) is _custom_channel_by_segments(name, custom)  # type: ignore[arg-type]
+
+    check()
+
+
+@pytest.mark.parametrize("rc", ["empty", "moved"])
+def test_a_channel_name_of_many_segments_takes_linear_time(condarc, rc: str) -> None:
+    """A name of ~1 MB in 500k segments: the configured-channel lookup used to strip one segment
+    at a time (hundreds of seconds here); if this test hangs, it has become quadratic again."""
+    condarc(rc)
+    name = "team/" + "a/" * 500_000 + "b"
+    ch = Channel(name)
+    assert ch.name == name
+    if rc == "moved":  # found as "team", the first segment, after stripping every other one
+        assert (ch.location, ch.token) == ("repo.example:8080/base/path", "tk-77")
+    assert Channel("x" + name[4:] + "/linux-64").platform == "linux-64"

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 import warnings
+from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
 
@@ -1151,6 +1152,19 @@ def test_hostile_yaml_is_a_load_error_not_a_hang(tmp_path: Path, text: str, mess
         reset_context([str(path)])
 
 
+def test_many_aliases_of_a_commented_value_take_linear_time() -> None:
+    """An anchored value with ~1 MB of comment lines after it, named by 90,000 aliases: each alias
+    is that value's node, whose comments were read again for each one (most of an hour here);
+    if this test hangs, the flags of aliased nodes are no longer read once."""
+    from conda_exports._condarc import parse_text
+
+    text = "a: &x v\n" + "#c\n" * 300_000 + "b: [" + "*x, " * 90_000 + "]\n"
+    settings = parse_text(text, "test.yml")
+    assert len(settings["b"].value) == 90_000 and settings["a"].value == "v"
+    flagged = "a: &x v  #!top\nb: [" + "*x, " * 3 + "]\n"  # one comment: an alias has its value's flag
+    assert [item.flag for item in parse_text(flagged, "test.yml")["b"].value] == ["top"] * 3
+
+
 def test_aliases_are_expanded(use_condarc) -> None:
     use_condarc("mirrors: &m [https://a, https://b]\ndefault_channels: *m\n")
     assert context.default_channel_urls == ("https://a", "https://b")
@@ -1199,3 +1213,126 @@ def test_any_settings_give_values_or_conda_errors(tmp_path_factory: pytest.TempP
                 pass
             except ImportError:
                 assert name == "channels"  # allow/deny lists need the channel models
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="0123456789.eE+-j\n\u0661x", max_size=16))
+def test_complex_check_is_the_pattern(text: str) -> None:
+    """``_is_complex`` (the pattern asked about the text with long digit runs cut to two digits)
+    accepts exactly what conda's complex pattern accepts."""
+    from conda_exports._typify import _RE_COMPLEX, _is_complex
+
+    assert _is_complex(text) is (_RE_COMPLEX.match(text) is not None)
+    for run in ("1" * 3, "2" * 7):  # long runs in every place a digit can be
+        longer = text.replace("1", run)
+        assert _is_complex(longer) is (_RE_COMPLEX.match(longer) is not None)
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("1" * 1_000_000 + "x", "str"),
+        ("1" * 500_000 + "+" + "2" * 500_000 + "j", "complex"),
+        ("1" * 1_000 + "e" + "2" * 1_000_000 + "j", "complex"),
+    ],
+)
+def test_a_long_number_setting_takes_linear_time(value: str, kind: str) -> None:
+    """~1 MB of digits in a number setting: conda's complex pattern backtracks over every split
+    of a digit run between its two numbers (tens of minutes here); if this test hangs, the
+    complex check has become quadratic again."""
+    ctx = Context(search_path=(), env={"CONDA_LOCAL_REPODATA_TTL": value})
+    with pytest.raises(InvalidTypeError, match=f"has type {kind}"):
+        ctx.local_repodata_ttl  # noqa: B018 -- read for the error
+
+
+# the two ways posixpath.expandvars has had (the older quadratic, the newer linear one of later
+# patch releases): the references for _expandvars, which gives what this Python's gives
+_CONDA_VARS = r"\$(\w+|\{[^}]*\})"
+
+
+def _older_expandvars(text: str, environ: dict) -> str:
+    """The setting expansion as it was written before: a regex substitution (old posixpath's pattern)."""
+    import re
+
+    def replace(match: re.Match[str]) -> object:
+        name = match.group(1)
+        if name.startswith("{") and name.endswith("}"):
+            name = name[1:-1]
+        return environ.get(name, match.group(0))
+
+    return re.sub(_CONDA_VARS, replace, text, flags=re.ASCII) if "$" in text else text  # type: ignore[arg-type]
+
+
+def _newer_stdlib_expandvars(text: str) -> str:
+    """posixpath.expandvars of later patch releases: a ``${`` with no ``}`` after it keeps the rest."""
+    import re
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name.startswith("{"):
+            if not name.endswith("}"):
+                return match.group(0)
+            name = name[1:-1]
+        return os.environ.get(name, match.group(0))
+
+    return re.sub(r"\$(\w+|\{[^}]*\}?)", replace, text, flags=re.ASCII)
+
+
+def _outcome(function: Callable[..., str], *args: object) -> object:
+    try:
+        return function(*args)
+    except Exception as exc:  # noqa: BLE001 -- compared, not handled
+        return type(exc), str(exc)
+
+
+_VAR_TEXT = st.lists(
+    st.sampled_from(["$", "{", "}", "A", "B", "a_b", "x", "/", "$A", "${", "${A}", "é", "\ud800", " "]), max_size=10
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_VAR_TEXT, st.dictionaries(st.sampled_from(["A", "B", "x", "{", ""]), st.sampled_from(["1", "$x", None, 5])))
+def test_variables_expand_as_before(text: str, environ: dict) -> None:
+    from conda_exports._config_paths import _expandvars
+
+    assert _outcome(_expandvars, text, environ) == _outcome(_older_expandvars, text, environ)
+
+
+@pytest.mark.skipif(os.path.sep != "/", reason="posixpath's grammar")
+def test_os_environ_variables_expand_as_the_standard_librarys(monkeypatch: pytest.MonkeyPatch) -> None:
+    import posixpath
+
+    from conda_exports import _config_paths
+
+    monkeypatch.setenv("A", "a")
+    monkeypatch.setenv("B", "$A")
+    monkeypatch.setenv("a_b", "{}")
+    for stdlib in (os.path.expandvars, _newer_stdlib_expandvars):
+        monkeypatch.setattr(posixpath, "expandvars", stdlib)
+
+        @settings(max_examples=300, deadline=None)
+        @given(_VAR_TEXT)
+        def check(text: str) -> None:
+            monkeypatch.setattr(_config_paths, "_STDLIB_KEEPS_REST", [])  # asked afresh each time
+            assert _outcome(_config_paths._expandvars, text, os.environ) == _outcome(stdlib, text)  # noqa: B023
+
+        check()
+
+
+@pytest.mark.parametrize("env", ["custom", "os.environ"])
+@pytest.mark.parametrize(("unit", "expanded"), [("${", "${"), ("$V", "v"), ("${V}/", "v/")])
+def test_a_setting_full_of_variables_takes_linear_time(
+    monkeypatch: pytest.MonkeyPatch, env: str, unit: str, expanded: str
+) -> None:
+    """~1 MB of ``${`` with no ``}`` after them (each one a search to the end of the text with
+    posixpath's pattern) or of ``$V`` (each one a copy of the text in the older expandvars):
+    minutes to hours; if this test hangs, setting expansion has become quadratic again."""
+    count = 1_000_000 // len(unit)
+    values = {"CONDA_CLIENT_SSL_CERT": unit * count, "V": "v"}
+    if env == "custom":
+        ctx = Context(search_path=(), env=values)
+    else:
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+        ctx = Context(search_path=())
+    assert ctx.client_ssl_cert == expanded * count

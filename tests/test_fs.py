@@ -312,3 +312,46 @@ def test_every_access_warns() -> None:
         second = conda_exports.win_path_to_unix
     assert first is second
     assert len(record) == 2
+
+
+# conda's patterns for the drive and UNC forms, as written before: the reference for fs's
+_CONDA_WIN_DRIVE = r"^(?P<drive>[A-Za-z]):(?P<path>[/\\]+.*)?$"
+_CONDA_WIN_MOUNT = r"^[/\\]{2}((?P<mount>[^/\\]+)(?P<path>.*)?)?$"
+
+
+@pytest.mark.one_backend
+def test_drive_and_mount_patterns_match_as_condas() -> None:
+    hypothesis = pytest.importorskip("hypothesis")
+    import re
+
+    from conda_exports.fs import _WIN_DRIVE, _WIN_MOUNT
+    from hypothesis import strategies as st
+
+    def facts(match: re.Match[str] | None) -> object:
+        return None if match is None else (match.span(), match.groups(), match.groupdict())
+
+    @hypothesis.settings(max_examples=2000, deadline=None)
+    @hypothesis.given(st.text(alphabet="/\\a:\nC", max_size=12))
+    def check(text: str) -> None:
+        assert facts(_WIN_DRIVE.match(text)) == facts(re.match(_CONDA_WIN_DRIVE, text))
+        assert facts(_WIN_MOUNT.match(text)) == facts(re.match(_CONDA_WIN_MOUNT, text))
+
+    check()
+
+
+@pytest.mark.one_backend
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("C:" + "/" * 1_000_000 + "\nb", "C:/\nb"),
+        ("\\\\" + "a" * 1_000_000 + "/\n/", "//" + "a" * 1_000_000 + "/\n/"),
+        ("C:" + "\\" * 1_000_000 + "x\n", "/c/x\n"),
+    ],
+)
+def test_win_path_to_unix_takes_linear_time(monkeypatch: pytest.MonkeyPatch, path: str, expected: str) -> None:
+    """~1 MB of slashes or of a server name with a newline after it: conda's patterns backtrack
+    over every split of the run (hours here); if this test hangs, they have become quadratic again."""
+    import conda_exports.fs as fs
+
+    monkeypatch.setattr(fs, "_cygpath", lambda: None)
+    assert fs.win_path_to_unix(path) == expected

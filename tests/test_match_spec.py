@@ -1457,3 +1457,78 @@ def test_kernel_knows_the_package_extensions() -> None:
     from conda_exports._url import PACKAGE_EXTENSIONS
 
     assert fallback.PACKAGE_EXTENSIONS == PACKAGE_EXTENSIONS
+
+
+@pytest.mark.parametrize(("unit", "expanded"), [("${", "${"), ("$V", "v"), ("${V}", "v")])
+def test_a_package_file_spec_full_of_variables_takes_linear_time(
+    monkeypatch: pytest.MonkeyPatch, unit: str, expanded: str
+) -> None:
+    """~1 MB of ``${`` with no ``}`` after them (each one a search to the end of the text in the
+    standard library's expandvars) or of ``$V`` (each one a copy of the text there): minutes
+    to hours; if this test hangs, the expansion of a package file spec has become quadratic again."""
+    monkeypatch.setenv("V", "v")
+    count = 1_000_000 // len(unit)
+    spec = MatchSpec("/ch/linux-64/" + unit * count + "-1-0.conda")
+    assert spec.get_raw_value("fn") == expanded * count + "-1-0.conda"
+
+
+def _conda_glob_matches(value: str, text: str) -> bool:
+    """conda's glob: the regular expression it compiles, the reference for ``_Glob``."""
+    import re
+
+    return re.match("^(?:{})$".format(re.escape(value).replace(r"\*", ".*")), text) is not None
+
+
+@pytest.mark.one_backend
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.text(alphabet="ab*\n\\.$", min_size=1, max_size=8).map(lambda v: v if "*" in v else v + "*"),
+    st.text(alphabet="ab\n\\.$*", max_size=10),
+)
+def test_globs_match_as_condas_pattern(value: str, text: str) -> None:
+    from conda_exports.models._spec_matchers import _Glob
+
+    glob = _Glob(value)
+    for candidate in (text, value.replace("*", text), value.replace("*", "a") + "\n"):
+        assert (glob.match(candidate) is not None) is _conda_glob_matches(value, candidate)
+
+
+def test_a_glob_of_many_stars_takes_linear_time() -> None:
+    """A build glob of 250k stars against a 1 MB build string (and one of 20 stars, which alone
+    takes conda's regular expression longer than the universe has existed): if this test
+    hangs, glob matching backtracks again."""
+    many, few = "*a" * 250_000 + "*b", "*a" * 20 + "*b"
+    for glob in (many, few):
+        spec = MatchSpec(f"x 1 {glob}")
+        for build, expected in (("a" * 1_000_000, False), ("a" * 1_000_000 + "b", True), ("ab" * 500_000, True)):
+            assert spec.match({"name": "x", "version": "1", "build": build, "build_number": 0}) is expected
+    assert MatchSpec(name="*a" * 20 + "*B").match({"name": "a" * 100 + "b", "version": "1", "build": "0"})
+    with pytest.raises(ValueError, match="Incompatible component merge"):
+        MatchSpec.merge([f"x 1 {few}", "x 1 " + "a" * 100])
+
+
+@pytest.mark.one_backend
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.text(alphabet="ab*-/:\n", min_size=1, max_size=8).map(lambda v: v if "*" in v else v + "*"),
+    st.text(alphabet="ab-/:\n", max_size=10),
+)
+def test_channel_globs_match_as_condas_pattern(value: str, text: str) -> None:
+    """A channel glob is used unescaped (``.`` is any character there); with no such character
+    in it, the glob matcher gives the answers of conda's pattern."""
+    import re
+
+    from conda_exports.models._spec_matchers import ChannelMatch
+
+    pattern = ChannelMatch(value)._re
+    for candidate in (text, value.replace("*", text)):
+        expected = re.match("^(?:{})$".format(value.replace("*", ".*")), candidate) is not None
+        assert (pattern.match(candidate) is not None) is expected  # type: ignore[union-attr]
+
+
+def test_a_channel_glob_of_many_stars_takes_linear_time() -> None:
+    """A channel glob of 20 stars against a 1 MB channel URL: conda's pattern backtracks
+    exponentially in the stars; if this test hangs, it does again."""
+    spec = MatchSpec("x[channel='" + "*a" * 20 + "*b']")
+    for channel, expected in (("https://h/" + "a" * 1_000_000, False), ("https://h/" + "a" * 1_000_000 + "b", True)):
+        assert spec.match({"name": "x", "version": "1", "build": "0", "channel": channel}) is expected

@@ -153,6 +153,10 @@ class _Reader:
         self._line_starts: list[int] | None = None
         self._open: set[int] = set()
         self._budget = _MAX_VALUES
+        # An alias is the node it names, at the node's place in the text: each reading of the
+        # comments there (or of a key's colon) is kept, as one node may be read 100,000 times.
+        self._flags: dict[tuple[int, bool], str | None] = {}
+        self._colons: dict[int, int] = {}
 
     def _offset(self, mark: Any) -> int:
         # Marks carry a character index in both PyYAML loaders; lines and columns are the
@@ -190,6 +194,12 @@ class _Reader:
         """The flag of the comment run from ``pos``; with ``same_line`` it must start on that line."""
         if not self.has_comments:
             return None
+        key = (pos, same_line)
+        if key not in self._flags:
+            self._flags[key] = self._read_flag_after(pos, same_line)
+        return self._flags[key]
+
+    def _read_flag_after(self, pos: int, same_line: bool) -> str | None:
         if same_line:
             text = self.text
             while pos < len(text) and text[pos] in " \t":
@@ -209,7 +219,10 @@ class _Reader:
         if self._is_block_collection(value_node):
             # Only a comment on the key's own line belongs to the key; comment lines below
             # it go to the first item (ruamel's attachment).
-            colon = self.text.find(":", self._offset(key_node.end_mark))
+            key_end = self._offset(key_node.end_mark)
+            colon = self._colons.get(key_end)
+            if colon is None:
+                colon = self._colons[key_end] = self.text.find(":", key_end)
             if colon < 0 or colon >= self._offset(value_node.start_mark):
                 return None
             return self._flag_after(colon + 1, same_line=True)

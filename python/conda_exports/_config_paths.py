@@ -4,6 +4,7 @@ envs dirs conda derives, and paths spelled as pathlib would (without importing i
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import sys
 import warnings
@@ -34,22 +35,102 @@ def _expand_search_entry(template: str, mapping: Mapping[str, str]) -> str:
     return _RE_SEARCH_VARS.sub(replace, template)
 
 
-_RE_POSIX_VARS = re.compile(r"\$(\w+|\{[^}]*\})", re.ASCII)
+_VAR_NAME = re.compile(r"\w+", re.ASCII)
+
+
+def _dollar_vars(text: str, lookup: Callable[[str, str], object]) -> str:
+    """``re.sub(r"\\$(\\w+|\\{[^}]*\\})", ..., text, flags=re.ASCII)`` -- the pattern of
+    ``posixpath.expandvars`` -- with each ``$name`` / ``${name}`` replaced by
+    ``lookup(name, as_written)`` (None removes it, as in ``re.sub``), in one pass.
+
+    Searched with the pattern, every ``${`` with no ``}`` after it is a scan to the end of
+    the text (quadratic in a run of them); here it is known at once that no ``}`` follows.
+    The pieces are joined as ``re.sub`` joins them, so a replacement that is no string
+    fails with the same error.
+    """
+    if "$" not in text:
+        return text
+    pieces: list[object] = []
+    done = 0
+    last_close = text.rfind("}")
+    pos = text.find("$")
+    while pos >= 0:
+        word = _VAR_NAME.match(text, pos + 1)
+        if word is not None:
+            name, end = word.group(), word.end()
+        elif last_close > pos + 1 and text[pos + 1] == "{":
+            end = text.find("}", pos + 2) + 1
+            name = text[pos + 2 : end - 1]
+        else:
+            pos = text.find("$", pos + 1)
+            continue
+        if done < pos:
+            pieces.append(text[done:pos])
+        replacement = lookup(name, text[pos:end])
+        if replacement is not None:
+            pieces.append(replacement)
+        done = end
+        pos = text.find("$", end)
+    if done < len(text):
+        pieces.append(text[done:])
+    return "".join(pieces)  # type: ignore[arg-type]  # a replacement that is no str fails as in re.sub
+
+
+#: Whether this Python's ``posixpath.expandvars`` leaves everything from a ``${`` that no
+#: ``}`` follows as it is (the linear one of later patch releases) rather than going on
+#: expanding ``$name`` after it (the older, quadratic one); found out when it matters.
+_STDLIB_KEEPS_REST: list[bool] = []
+
+
+def _stdlib_keeps_rest(rest: str) -> bool:
+    """Asks ``posixpath.expandvars`` about ``${$name``, with a ``$name`` of ``rest`` that expands."""
+    if not _STDLIB_KEEPS_REST:
+        for word in re.finditer(r"\$(\w+)", rest, re.ASCII):
+            value = os.environ.get(word.group(1))
+            if value is not None and value != word.group():
+                probe = "${" + word.group()
+                _STDLIB_KEEPS_REST.append(os.path.expandvars(probe) == probe)
+                break
+        else:  # nothing in it expands: both ways give the same
+            return False
+    return _STDLIB_KEEPS_REST[0]
+
+
+def _os_environ_lookup(name: str, as_written: str) -> str:
+    try:
+        return os.environ[name]
+    except KeyError:
+        return as_written
+
+
+def _expand_os_environ(text: str) -> str:
+    """``os.path.expandvars(text)``, in linear time where it is ``posixpath``'s.
+
+    The two ways of ``posixpath.expandvars`` differ only after a ``${`` that no ``}``
+    follows: the older goes on expanding every ``$name`` after it (with a search that
+    rescans to the end of the text from each such ``${``, and a copy of the text for each
+    expansion), the newer keeps the rest as written. Which one this Python has is asked
+    of it (``_stdlib_keeps_rest``) only when the answer changes the result.
+    """
+    if os.path is not posixpath:  # pragma: no cover - Windows: ntpath's own grammar
+        return os.path.expandvars(text)
+    if "$" not in text:
+        return text
+    unclosed = text.find("${", max(text.rfind("}"), 0))
+    if unclosed < 0:
+        return _dollar_vars(text, _os_environ_lookup)
+    head, rest = _dollar_vars(text[:unclosed], _os_environ_lookup), text[unclosed:]
+    expanded = _dollar_vars(rest, _os_environ_lookup)
+    if expanded != rest and _stdlib_keeps_rest(rest):
+        return head + rest
+    return head + expanded
 
 
 def _expandvars(text: str, environ: Mapping[str, str]) -> str:
     """``os.path.expandvars`` over ``environ`` (``%VAR%`` too on Windows)."""
     if environ is os.environ:
-        return os.path.expandvars(text)
-    if "$" in text:
-
-        def replace(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name.startswith("{") and name.endswith("}"):
-                name = name[1:-1]
-            return environ.get(name, match.group(0))
-
-        text = _RE_POSIX_VARS.sub(replace, text)
+        return _expand_os_environ(text)
+    text = _dollar_vars(text, lambda name, as_written: environ.get(name, as_written))
     if on_win and "%" in text:  # pragma: no cover
         text = re.sub(r"%([^%]+)%", lambda m: environ.get(m.group(1), m.group(0)), text)
     return text

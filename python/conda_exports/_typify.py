@@ -24,6 +24,16 @@ _RE_BIN = re.compile(r"^[-+]?0[bB][01]+$")
 _RE_OCT = re.compile(r"^[-+]?0[oO][0-7]+$")
 _RE_HEX = re.compile(r"^[-+]?0[xX][0-9a-fA-F]+$")
 _RE_COMPLEX = re.compile(r"^(?:[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?)?[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?j$")
+# _RE_COMPLEX backtracks over where a run of digits splits between its two numbers, which
+# is quadratic in the run's length (minutes for a 100 kB one). Whether it matches depends
+# only on whether each run has one digit or more than one (reading a third digit leaves
+# every state of the pattern where the second left it), so it is asked about the text
+# with each longer run cut to two digits: a bounded amount of work after that cut.
+_LONG_DIGIT_RUN = re.compile(r"(\d\d)\d+")
+
+
+def _is_complex(text: str) -> bool:
+    return _RE_COMPLEX.match(_LONG_DIGIT_RUN.sub(r"\1", text)) is not None
 
 
 class _CoercionError(ValueError):
@@ -43,7 +53,7 @@ def _numbers(text: str) -> Any:
         return oct(int(text, 8))
     if _RE_HEX.match(text):
         return hex(int(text, 16))
-    if _RE_COMPLEX.match(text):
+    if _is_complex(text):
         return complex(text)
     return _NO_MATCH
 

@@ -377,8 +377,13 @@ def unix_path_to_win(path: str, root_prefix: str = "") -> str:
     return re.sub(r":([a-zA-Z]):\\", lambda m: ";" + m.group(0)[1] + ":\\", converted)
 
 
-_WIN_DRIVE = re.compile(r"^(?P<drive>[A-Za-z]):(?P<path>[/\\]+.*)?$")
-_WIN_MOUNT = re.compile(r"^[/\\]{2}((?P<mount>[^/\\]+)(?P<path>.*)?)?$")
+# conda's ^(?P<drive>[A-Za-z]):(?P<path>[/\\]+.*)?$ and ^[/\\]{2}((?P<mount>[^/\\]+)(?P<path>.*)?)?$,
+# written so that they give the same matches (and groups) without backtracking over every
+# split of a long run between two quantifiers (quadratic when a newline makes them fail):
+# the path's ".*" takes the slashes after the first itself, and after the mount, the path
+# can only start at a slash (a match needs the mount to run up to one, or to the end).
+_WIN_DRIVE = re.compile(r"^(?P<drive>[A-Za-z]):(?P<path>[/\\].*)?$")
+_WIN_MOUNT = re.compile(r"^[/\\]{2}((?P<mount>[^/\\]+)(?P<path>(?:[/\\].*)?))?$")
 
 
 def _normalise_separators(path: str, sep: str) -> str:

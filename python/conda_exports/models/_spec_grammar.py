@@ -65,8 +65,10 @@ def _split_dist_name(filename: str, original: str) -> tuple[str, str, str]:
 
 def _parse_package_file(spec: str) -> dict[str, object]:
     if not _is_url(spec):
+        from .._config_paths import _expand_os_environ  # os.path.expandvars, in linear time
+
         try:
-            path = os.path.abspath(os.path.expanduser(os.path.expandvars(spec)))
+            path = os.path.abspath(os.path.expanduser(_expand_os_environ(spec)))
         except ValueError as exc:  # a NUL in a "~user" part (conda lets the ValueError out)
             raise InvalidMatchSpec(spec, str(exc)) from None
         spec = unquote("file://" + path.replace("\\", "/"))

@@ -455,19 +455,28 @@ def _tokenized_url_startswith(test_url: str, prefix_url: str) -> bool:
     return _tokenized_startswith(norm(test).split("/"), norm(prefix).split("/"))
 
 
+def _custom_channel_of(name: str, custom_channels: dict[str, Channel]) -> Channel | None:
+    """The configured channel of the longest of ``name`` and its ``/``-prefixes that is one
+    (``a/b/c``, then ``a/b``, then ``a``), as conda's lookup, which strips one segment at a time.
+
+    One pass from the right: only a prefix as long as some configured name is looked up,
+    so a name of many segments costs its length, not its length times its segments.
+    """
+    lengths = {len(configured) for configured in custom_channels}
+    end = len(name)
+    while end >= 0:
+        if end in lengths:
+            found = custom_channels.get(name[:end])
+            if found is not None:
+                return found
+        end = name.rfind("/", 0, end)
+    return None
+
+
 def _channel_for_name(channel_name: str) -> Channel:
     config = _config()
     stripped, platform = split_platform(_known_subdirs(), channel_name)
-    name = stripped
-    found = None
-    while True:
-        if name in config.custom_channels:
-            found = config.custom_channels[name]
-            break
-        shorter = name.rsplit("/", 1)[0]
-        if shorter == name:
-            break
-        name = shorter
+    found = _custom_channel_of(stripped, config.custom_channels)
     if found is not None:
         # a copy, as conda makes: it keeps a canonical name already worked out for the
         # configured channel (so the answer can depend on what was asked before, as in conda)
