@@ -1473,7 +1473,7 @@ def test_a_package_file_spec_full_of_variables_takes_linear_time(
 
 
 def _conda_glob_matches(value: str, text: str) -> bool:
-    """conda's glob: the regular expression it compiles, the reference for ``_Glob``."""
+    """conda's glob: the regular expression it compiles, the reference for ``Glob``."""
     import re
 
     return re.match("^(?:{})$".format(re.escape(value).replace(r"\*", ".*")), text) is not None
@@ -1486,9 +1486,9 @@ def _conda_glob_matches(value: str, text: str) -> bool:
     st.text(alphabet="ab\n\\.$*", max_size=10),
 )
 def test_globs_match_as_condas_pattern(value: str, text: str) -> None:
-    from conda_exports.models._spec_matchers import _Glob
+    from conda_exports.models._glob import Glob
 
-    glob = _Glob(value)
+    glob = Glob(value)
     for candidate in (text, value.replace("*", text), value.replace("*", "a") + "\n"):
         assert (glob.match(candidate) is not None) is _conda_glob_matches(value, candidate)
 

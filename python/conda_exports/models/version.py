@@ -29,6 +29,7 @@ from .. import _backend
 from .._version_grammar import checked_key as _checked_key
 from .._version_grammar import parse as _parse
 from ..exceptions import InvalidVersionSpec
+from ._glob import Glob
 
 if TYPE_CHECKING:
     from .._version_grammar import Components
@@ -373,24 +374,9 @@ def _compile(pattern: str, spec: str) -> re.Pattern[str]:
         raise InvalidVersionSpec(spec, f"invalid regular expression: {exc}") from None
 
 
-# what makes a glob spec's regex more than literal text between ".*"s
+# what makes a glob spec's regex more than literal text between ".*"s (the regex
+# backtracks over every ".*", exponentially in the stars)
 _REGEX_SYNTAX = frozenset("\\?[]{}()|^$")
-
-
-def _glob_match(pieces: tuple[str, ...], text: str) -> bool:
-    """What the glob's regex says for a text without a newline, in linear time: the
-    regex backtracks over every ".*" and can take exponential time on a long text."""
-    first, *middle, last = pieces
-    end = len(text) - len(last)
-    if end < len(first) or not text.startswith(first) or not text.endswith(last):
-        return False
-    pos = len(first)
-    for piece in middle:
-        found = text.find(piece, pos, end)
-        if found < 0:
-            return False
-        pos = found + len(piece)
-    return True
 
 
 def _compare(op: str, vo: VersionOrder, target: VersionOrder) -> bool:
@@ -427,7 +413,7 @@ class _BaseSpec:
     _op: str | None
     matcher_vo: VersionOrder | None
     regex: re.Pattern[str] | None
-    _glob: tuple[str, ...] | None  # the literal pieces between the stars of a glob spec
+    _glob: Glob | None  # a glob spec's regex, matched in linear time
     tup: tuple[_BaseSpec, ...]
 
     @property
@@ -489,8 +475,8 @@ class _BaseSpec:
             return all(s.match(value) for s in self.tup)
         if kind == _REGEX:
             text = value if isinstance(value, str) else str(value)
-            if self._glob is not None and "\n" not in text:
-                return _glob_match(self._glob, text)
+            if self._glob is not None:
+                return self._glob.match(text) is not None
             return self.regex.match(text) is not None  # type: ignore[union-attr]  # _REGEX: regex is set
         return self.spec_str == value
 
@@ -565,7 +551,7 @@ class VersionSpec(_BaseSpec):
             self.regex = _compile(rf"^(?:{pattern})$", text)
             self._kind = _REGEX
             if not _REGEX_SYNTAX.intersection(text):
-                self._glob = tuple(text.split("*"))
+                self._glob = Glob(text)
         elif text[-1] == "*":
             if text[-2:] != ".*":
                 text = text[:-1] + ".*"
