@@ -71,22 +71,34 @@ def test_after_a_switch_a_fresh_parse_goes_through_the_other_kernel(
     previous = _backend.BACKEND
     try:
         _backend.activate(first)
-        VersionOrder("1.2.3post7")
+        before = VersionOrder("1.2.3post7")
         MatchSpec("numpy >=1.26,<2 py311*")
-        for domain, name in (("version", "version_key"), ("match_spec", "split_spec")):
-            kernel = _backend.kernels(second)[domain]
-            real = getattr(kernel, name)
+        kernel = _backend.kernels(second)["match_spec"]
+        real_split = kernel.split_spec
 
-            def spy(text: str, _real=real, _name=name) -> object:  # type: ignore[no-untyped-def]
-                seen.append((_name, text))
-                return _real(text)
+        def spy_split(text: str) -> object:
+            seen.append(("split_spec", text))
+            return real_split(text)
 
-            monkeypatch.setattr(kernel, name, spy)
+        monkeypatch.setattr(kernel, "split_spec", spy_split)
+        kernel = _backend.kernels(second)["version"]
+        real_factory = kernel.version_order_new
+
+        def spy_factory(*bound: object) -> object:
+            new = real_factory(*bound)
+
+            def spy_new(cls: type, text: str) -> object:
+                seen.append(("VersionOrder.__new__", text))
+                return new(cls, text)
+
+            return spy_new
+
+        monkeypatch.setattr(kernel, "version_order_new", spy_factory)
         _backend.activate(second)
-        VersionOrder("1.2.3post7")
+        after = VersionOrder("1.2.3post7")
         MatchSpec("numpy >=1.26,<2 py311*")
     finally:
         monkeypatch.undo()
         _backend.activate(previous)
-    assert ("version_key", "1.2.3post7") in seen
+    assert ("VersionOrder.__new__", "1.2.3post7") in seen and after is not before
     assert ("split_spec", "numpy >=1.26,<2 py311*") in seen

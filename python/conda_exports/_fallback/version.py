@@ -6,10 +6,12 @@ both backends; this module is only the kernel's face.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from .._version_grammar import MAX_DIGITS, key
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 
 def version_key(vstr: str) -> tuple[str, bytes] | None:
