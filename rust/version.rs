@@ -456,11 +456,7 @@ pub mod python {
         text: &Bound<'py, PyString>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
         let py = class.py();
-        let Some(s) = utf8(text) else {
-            return Ok(None);
-        };
-        let mut key = Vec::with_capacity(2 * s.len() + 16);
-        let Ok(norm) = super::write_key(&s, &mut key) else {
+        let Some((norm, key)) = version_key(text) else {
             return Ok(None);
         };
         // SAFETY: `alloc` is `class`'s own tp_alloc (see `allocator`), `class` is alive and we
@@ -468,12 +464,8 @@ pub mod python {
         // exactly this call: a new, zero-filled instance (every slot unset) with one
         // reference, or NULL with an exception set.
         let instance = unsafe { Bound::from_owned_ptr_or_err(py, alloc(class.as_type_ptr(), 0))? };
-        let norm = match norm {
-            Norm::Input => text.clone(),
-            Norm::Owned(norm) => PyString::new(py, &norm),
-        };
         instance.setattr(intern!(py, "norm_version"), norm)?;
-        instance.setattr(intern!(py, "_key"), PyBytes::new(py, &key))?;
+        instance.setattr(intern!(py, "_key"), key)?;
         // SAFETY: `instance` is a live, GC-tracked object we hold a reference to, with the
         // GIL held. Its slots hold a str, bytes and (once asked for) a tuple of lists of ints
         // and strs: nothing that can lead back to it, so it can never be part of a reference

@@ -292,15 +292,15 @@ def _as_tuples(root: object) -> object:
     if not isinstance(root, _Join):
         return root
     built: dict[int, tuple[object, ...]] = {}
-    todo: list[tuple[_Join, bool]] = [(root, False)]
+    todo: list[tuple[_Join, list[object] | None]] = [(root, None)]
     while todo:
-        join, children_built = todo.pop()
-        operands = _operands_of(join)
-        if children_built:
-            built[id(join)] = (join.op, *(built.pop(id(o)) if isinstance(o, _Join) else o for o in operands))
+        join, operands = todo.pop()
+        if operands is None:  # first visit: its operands' trees are built before it
+            operands = _operands_of(join)
+            todo.append((join, operands))
+            todo += ((o, None) for o in operands if isinstance(o, _Join))
         else:
-            todo.append((join, True))
-            todo += ((o, False) for o in operands if isinstance(o, _Join))
+            built[id(join)] = (join.op, *(built.pop(id(o)) if isinstance(o, _Join) else o for o in operands))
     return built[id(root)]
 
 
