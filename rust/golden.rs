@@ -68,3 +68,14 @@ pub fn clip(line: String) -> String {
     let head: String = line.chars().take(400).collect();
     format!("{head}... ({} bytes)", line.len())
 }
+
+/// Fails with every line of `wrong`, unless it is empty (`total` entries of golden file `name`).
+pub fn assert_none_wrong(name: &str, total: usize, wrong: &[String]) {
+    assert!(
+        wrong.is_empty(),
+        "{} of {total} entries differ from tests/data/grammar/{name} \
+         (recorded from the Python kernel by `{REGENERATE}`):\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}

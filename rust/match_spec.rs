@@ -508,15 +508,7 @@ mod tests {
                 wrong.push(golden::clip(format!("{}: {problem}", golden::short(&text))));
             }
         }
-        assert!(
-            wrong.is_empty(),
-            "{} of {} entries differ from tests/data/grammar/golden_specs.json \
-             (recorded from the Python kernel by `{}`):\n{}",
-            wrong.len(),
-            entries.len(),
-            golden::REGENERATE,
-            wrong.join("\n")
-        );
+        golden::assert_none_wrong("golden_specs.json", entries.len(), &wrong);
     }
 
     #[test]

@@ -662,15 +662,7 @@ mod tests {
                 )));
             }
         }
-        assert!(
-            wrong.is_empty(),
-            "{} of {} entries differ from tests/data/grammar/golden_versions.json \
-             (recorded from the Python kernel by `{}`):\n{}",
-            wrong.len(),
-            entries.len(),
-            golden::REGENERATE,
-            wrong.join("\n")
-        );
+        golden::assert_none_wrong("golden_versions.json", entries.len(), &wrong);
     }
 
     #[test]
